@@ -1,0 +1,34 @@
+/**
+ * The custom server: one node:http server on PORT serving the dashboard (Next.js), tRPC, REST
+ * and health, with the scheduler running beside them unless SCHEDULER_ENABLED=false.
+ */
+import { createServer } from 'node:http';
+import next from 'next';
+import { createAppHandler } from './src/server/http/app-handler';
+import { boot, onShutdown } from './src/server/main';
+
+const runtime = await boot('server');
+const { config, logger, services } = runtime;
+
+const dev = config.NODE_ENV !== 'production';
+const nextApp = next({ dev, dir: import.meta.dirname, hostname: config.HOST, port: config.PORT });
+await nextApp.prepare();
+const nextHandler = nextApp.getRequestHandler();
+
+const server = createServer(createAppHandler(services, (req, res) => nextHandler(req, res)));
+// SSE subscriptions stay open; keep-alive sockets should not hold a shutdown for long.
+server.keepAliveTimeout = 5_000;
+
+if (config.SCHEDULER_ENABLED) await services.startScheduler();
+else logger.info('Scheduler disabled (SCHEDULER_ENABLED=false): serving web and API only');
+
+server.listen(config.PORT, config.HOST, () => {
+  logger.info('Stock Scheduler listening', { url: `http://${config.HOST}:${config.PORT}` });
+});
+
+onShutdown(logger, async () => {
+  server.close();
+  server.closeIdleConnections();
+  await runtime.close();
+  setTimeout(() => server.closeAllConnections(), 1000).unref();
+});

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { generateOpenApiDocument } from 'trpc-to-openapi';
+import type { Services } from '../services';
+import { createContext } from '../trpc/context';
+import { appRouter } from '../trpc/root';
+import { createRestHandler } from './rest-handler';
+import { sendJson } from './send';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export function openApiDocument(baseUrl: string) {
+  return generateOpenApiDocument(appRouter, {
+    title: 'Stock Scheduler',
+    version: '1.0.0',
+    description: 'Jobs that fetch daily stock data on schedules and keep it in Redis.',
+    baseUrl,
+  });
+}
+
+/**
+ * Routes the API paths to their handlers and everything else to `fallback` (Next.js). The
+ * API runs in this module graph, not in Next's bundles, so it shares one set of connections
+ * with the scheduler.
+ */
+export function createAppHandler(services: Services, fallback?: RequestHandler): RequestHandler {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    createContext: createContext(services),
+    basePath: '/api/trpc/',
+    maxBodySize: 1024 * 1024,
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        services.logger.error('tRPC request failed', { path, error: error.cause ?? error });
+      }
+    },
+  });
+  const rest = createRestHandler(services);
+  let openapi: string | undefined;
+
+  return async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    try {
+      if (path.startsWith('/api/trpc/')) return trpc(req, res);
+      if (path === '/scheduler' || path.startsWith('/scheduler/')) return await rest(req, res);
+      if (path === '/api/openapi.json') {
+        openapi ??= JSON.stringify(openApiDocument('/'));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(openapi);
+        return;
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const ok = await Promise.race([
+          services.redis.ping().then(() => true, () => false),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
+        ]);
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'redis unreachable' });
+      }
+      if (fallback) return await fallback(req, res);
+      sendJson(res, 404, { message: `Nothing at ${path}`, code: 'NOT_FOUND' });
+    } catch (error) {
+      services.logger.error('request failed', { path, error });
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
+      else res.end();
+    }
+  };
+}

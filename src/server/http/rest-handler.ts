@@ -1,0 +1,125 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createOpenApiFetchHandler } from 'trpc-to-openapi';
+import type { Services } from '../services';
+import { createContext } from '../trpc/context';
+import { appRouter } from '../trpc/root';
+import { summariseIssues } from '../trpc/trpc';
+import { BodyTooLargeError, readBody } from './body';
+import { sendJson } from './send';
+
+/** Procedures whose REST success is not 200. */
+const SUCCESS_STATUS: Record<string, number> = { 'jobs.create': 201, 'jobs.runNow': 202 };
+
+/** trpc-to-openapi strips this prefix from the URL before it matches the /scheduler paths. */
+const ENDPOINT = '/rest';
+
+interface RestError {
+  message: string;
+  code: string;
+  issues?: { path: string; message: string }[];
+}
+
+function errorBody(status: number, code: string, message: string): [number, RestError] {
+  return [status, { message, code }];
+}
+
+/**
+ * Reads and checks the body before trpc-to-openapi sees it, so that a POST without a body is
+ * `{}` (the seed's `curl -X POST .../stop`), a body over 1 MiB is a 413, malformed JSON or a
+ * wrong content type is a clear 4xx, and errors have the contract's shape with `issues` paths.
+ */
+export function createRestHandler(services: Services) {
+  const context = createContext(services);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
+    let body: string | undefined;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      let raw: string;
+      try {
+        raw = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('Connection', 'close');
+          return sendJson(res, ...errorBody(413, 'PAYLOAD_TOO_LARGE', `${error.message}: send at most 1 MiB`));
+        }
+        throw error;
+      }
+      if (raw.trim() === '') {
+        body = '{}';
+      } else {
+        const type = String(req.headers['content-type'] ?? '');
+        if (!/^application\/json\b/i.test(type)) {
+          return sendJson(
+            res,
+            ...errorBody(
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              `Content-Type must be application/json, got ${type ? `"${type}"` : 'none'}`,
+            ),
+          );
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch (error) {
+          return sendJson(res, ...errorBody(400, 'PARSE_ERROR', `Malformed JSON body: ${(error as Error).message}`));
+        }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+          return sendJson(res, ...errorBody(400, 'BAD_REQUEST', 'The JSON body must be an object'));
+        }
+        body = raw;
+      }
+    } else {
+      req.resume();
+    }
+
+    const request = new Request(`http://rest${ENDPOINT}${req.url ?? '/'}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined && { body }),
+    });
+    const response = await createOpenApiFetchHandler({
+      req: request,
+      endpoint: ENDPOINT,
+      router: appRouter,
+      createContext: context,
+      responseMeta: ({ paths, errors }) => {
+        const path = paths?.[0];
+        if (errors.length === 0 && path && SUCCESS_STATUS[path]) return { status: SUCCESS_STATUS[path] };
+        return {};
+      },
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          services.logger.error('REST request failed', { path, error: error.cause ?? error });
+        }
+      },
+    });
+    const text = await response.text();
+    if (response.status < 400) {
+      res.writeHead(response.status, { 'content-type': 'application/json' });
+      res.end(text);
+      return;
+    }
+    sendJson(res, response.status, reshapeError(text));
+  };
+}
+
+/** The contract's error: `{ message, code, issues: [{ path: "stock_ids.0", message }] }`. */
+function reshapeError(text: string): RestError {
+  try {
+    const parsed = JSON.parse(text) as {
+      message?: string;
+      code?: string;
+      data?: { issues?: { path: string; message: string }[] | null };
+      issues?: { path: PropertyKey[]; message: string }[];
+    };
+    const issues =
+      parsed.data?.issues ??
+      parsed.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const message =
+      issues && issues.length > 0 ? summariseIssues(issues) : (parsed.message ?? 'Request failed');
+    return { message, code: parsed.code ?? 'INTERNAL_SERVER_ERROR', ...(issues && { issues }) };
+  } catch {
+    return { message: text || 'Request failed', code: 'INTERNAL_SERVER_ERROR' };
+  }
+}

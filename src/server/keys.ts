@@ -1,0 +1,34 @@
+/**
+ * Every Redis key the project uses, built in one place. The job keys and the stock data keys
+ * are part of the public contract (CONTRACT.md section 6); the rest live under `scheduler:`.
+ */
+export const keys = {
+  job: (jobId: string) => `scheduler:job:${jobId}`,
+  jobPattern: 'scheduler:job:*',
+  jobIndex: 'scheduler:job_index',
+  /** Sorted set: member job_id, score = next fire time in ms. */
+  due: 'scheduler:due',
+  /** Hash: field `${job_id}:${fire_ms}`, value = JSON of a claimed fire not yet enqueued. */
+  pendingFires: 'scheduler:pending_fires',
+  /** Sorted set of a job's runs: member run_id, score = started ms. */
+  jobRuns: (jobId: string) => `scheduler:job_runs:${jobId}`,
+  run: (runId: string) => `scheduler:run:${runId}`,
+  /** String: the run_id of the job's run in progress, with a TTL as a safety net. */
+  jobLock: (jobId: string) => `scheduler:job_lock:${jobId}`,
+  /** Hash: instance id -> JSON heartbeat. */
+  instances: 'scheduler:instances',
+  /** Stream of job and run changes, read by the dashboard's subscription. */
+  events: 'scheduler:events',
+  /** Pub/sub channel: a job's schedule changed, dispatchers should re-read the due set. */
+  wakeChannel: 'scheduler:wake',
+  /** BullMQ's own keys all start with this prefix. */
+  queuePrefix: 'scheduler:bull',
+  queueName: 'runs',
+  /** Provider rate-limit window counters. */
+  providerRate: (provider: string, second: number) => `scheduler:rate:${provider}:${second}`,
+  stockData: (symbol: string, start: string, end: string) =>
+    `scheduled_stock_data:${symbol}:${start}:${end}`,
+  stockDataPattern: (symbol: string) => `scheduled_stock_data:${symbol}:*`,
+  /** Sorted set per symbol of its stored record keys, score = fetched_at ms (newest last). */
+  stockDataIndex: (symbol: string) => `scheduler:data_index:${symbol}`,
+} as const;

@@ -1,0 +1,291 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+import { keys } from '../keys';
+import type { Job, Run } from './job-definition';
+import { nextFireTime } from './schedule';
+
+/** A fire time this instance won, ready to become a queued run. */
+export interface ClaimedFire {
+  job_id: string;
+  fire_ms: number;
+  run_id: string;
+  /** More than one fire time was missed and they are coalesced into this run. */
+  coalesced: number;
+  late: boolean;
+}
+
+/**
+ * Advances a job's due score only if it still equals the fire time the caller read, records
+ * the pending fire, and writes the new next_run into the job's JSON, all in one step: of all
+ * the instances that read the same fire time, exactly one gets 1.
+ * The job JSON is written by JSON.stringify, so `"next_run":` occurs once, followed by null or
+ * a quoted ISO string; a name cannot contain that sequence unescaped.
+ */
+const CLAIM_SCRIPT = `
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if (not s) or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+else
+  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+end
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[4], ARGV[5]) end
+local raw = redis.call('GET', KEYS[3])
+if raw then
+  local _, e = string.find(raw, '"next_run":', 1, true)
+  if e then
+    local vend
+    if string.sub(raw, e + 1, e + 1) == '"' then
+      vend = string.find(raw, '"', e + 2, true)
+    else
+      vend = e + 4
+    end
+    raw = string.sub(raw, 1, e) .. ARGV[6] .. string.sub(raw, vend + 1)
+    redis.call('SET', KEYS[3], raw)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'data',
+      '{"type":"job","action":"updated","job_id":"' .. ARGV[1] .. '","job":' .. raw .. '}')
+  end
+end
+return 1
+`;
+
+/** Removes a due entry only if it still holds the score read (a stopped or deleted job). */
+const DROP_SCRIPT = `
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
+return 0
+`;
+
+type Scripts = Redis & {
+  fireClaim(due: string, pending: string, job: string, events: string, ...argv: string[]): Promise<number>;
+  fireDrop(due: string, ...argv: string[]): Promise<number>;
+  __fireScripts?: boolean;
+};
+
+export function defineDispatchScripts(redis: Redis): Scripts {
+  const r = redis as Scripts;
+  if (!r.__fireScripts) {
+    redis.defineCommand('fireClaim', { numberOfKeys: 4, lua: CLAIM_SCRIPT });
+    redis.defineCommand('fireDrop', { numberOfKeys: 1, lua: DROP_SCRIPT });
+    r.__fireScripts = true;
+  }
+  return r;
+}
+
+export interface DispatcherOptions {
+  redis: Redis;
+  /** A connection of the dispatcher's own for the wake-up channel (pub/sub holds it). */
+  subscriber: Redis;
+  logger: Logger;
+  misfireGraceMs: number;
+  /** Hands claimed fires to the queue; must be idempotent per (job_id, fire_ms). */
+  enqueue: (fires: ClaimedFire[]) => Promise<void>;
+  /** Records a fire that was missed beyond the grace period. */
+  recordMissed: (run: Run) => Promise<void>;
+  newRunId: () => string;
+  now?: () => number;
+  batchSize?: number;
+}
+
+const MAX_SLEEP_MS = 1000;
+const PENDING_RETRY_MS = 5000;
+/** Fire times to walk when coalescing a long outage; beyond it, the outage counts as missed. */
+const MAX_COALESCE_STEPS = 100_000;
+
+/**
+ * Turns due fire times into runs, exactly once across every instance. It sleeps until the
+ * earliest due score (at most a second, woken early by a pub/sub message when a schedule
+ * changes), reads only the entries due now, and claims each with one script. The cost of a
+ * wake-up is proportional to the jobs due, never to all jobs.
+ */
+export class Dispatcher {
+  private readonly redis: Scripts;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private lastPendingSweep = 0;
+  private readonly now: () => number;
+  private readonly batchSize: number;
+  /** Wake-ups and due entries handled, for the status page and the benchmark. */
+  readonly stats = { wakeups: 0, claimed: 0, lost: 0 };
+
+  constructor(private readonly opts: DispatcherOptions) {
+    this.redis = defineDispatchScripts(opts.redis);
+    this.now = opts.now ?? Date.now;
+    this.batchSize = opts.batchSize ?? 500;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.opts.subscriber.subscribe(keys.wakeChannel);
+    this.opts.subscriber.on('message', () => this.wake?.());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.opts.subscriber.unsubscribe(keys.wakeChannel).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    this.opts.logger.info('Scheduler loop started');
+    while (this.running) {
+      let sleepMs = MAX_SLEEP_MS;
+      try {
+        const more = await this.tick();
+        sleepMs = more ? 0 : await this.untilNextDue();
+        if (this.now() - this.lastPendingSweep > PENDING_RETRY_MS) await this.sweepPending();
+      } catch (error) {
+        this.opts.logger.warn('Dispatch failed, retrying', { error: (error as Error).message });
+      }
+      if (sleepMs > 0 && this.running) await this.sleep(sleepMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private async untilNextDue(): Promise<number> {
+    const first = await this.redis.zrange(keys.due, 0, 0, 'WITHSCORES');
+    if (first.length < 2) return MAX_SLEEP_MS;
+    return Math.max(0, Math.min(MAX_SLEEP_MS, Number(first[1]) - this.now()));
+  }
+
+  /** Handles one batch of due entries; true when the batch was full (more may be due). */
+  async tick(): Promise<boolean> {
+    this.stats.wakeups++;
+    const now = this.now();
+    const due = await this.redis.zrangebyscore(keys.due, '-inf', now, 'WITHSCORES', 'LIMIT', 0, this.batchSize);
+    if (due.length === 0) return false;
+    const entries: { jobId: string; fireMs: number }[] = [];
+    for (let i = 0; i < due.length; i += 2) entries.push({ jobId: due[i]!, fireMs: Number(due[i + 1]) });
+    const raws = await this.redis.mget(entries.map((e) => keys.job(e.jobId)));
+
+    const pipeline = this.redis.pipeline() as unknown as Scripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    const claims: (ClaimedFire | null)[] = [];
+    const missed: Run[] = [];
+    entries.forEach((entry, i) => {
+      const raw = raws[i];
+      const job = raw ? (JSON.parse(raw) as Job) : null;
+      if (!job || !job.is_active) {
+        pipeline.fireDrop(keys.due, entry.jobId, String(entry.fireMs));
+        claims.push(null);
+        return;
+      }
+      const plan = this.plan(job, entry.fireMs, now);
+      const fire: ClaimedFire | null = plan.runAt === null ? null : {
+        job_id: job.job_id,
+        fire_ms: plan.runAt,
+        run_id: this.opts.newRunId(),
+        coalesced: plan.coalesced,
+        late: plan.late,
+      };
+      if (plan.runAt === null) {
+        missed.push(missedRun(job, entry.fireMs, plan.lastMissed, now, this.opts.newRunId()));
+      }
+      pipeline.fireClaim(
+        keys.due,
+        keys.pendingFires,
+        keys.job(job.job_id),
+        keys.events,
+        job.job_id,
+        String(entry.fireMs),
+        plan.next ? String(plan.next.getTime()) : '',
+        fire ? `${fire.job_id}:${fire.fire_ms}` : '',
+        fire ? JSON.stringify({ ...fire, at: now }) : '',
+        plan.next ? JSON.stringify(plan.next.toISOString()) : 'null',
+      );
+      claims.push(fire);
+    });
+    const results = (await pipeline.exec()) ?? [];
+    const won: ClaimedFire[] = [];
+    const wonMissed: Run[] = [];
+    results.forEach(([error, value], i) => {
+      if (error || value !== 1) {
+        if (claims[i]) this.stats.lost++;
+        return;
+      }
+      const fire = claims[i];
+      if (fire) won.push(fire);
+      else {
+        const m = missed.find((r) => r.job_id === entries[i]!.jobId);
+        if (m) wonMissed.push(m);
+      }
+    });
+    this.stats.claimed += won.length;
+    if (won.length > 0) await this.handOver(won);
+    for (const run of wonMissed) await this.opts.recordMissed(run);
+    return due.length / 2 >= this.batchSize;
+  }
+
+  /**
+   * What to do with a due fire time found at `now`: the fire times missed in a row are
+   * coalesced into one run at the latest of them, if that one is within the grace period;
+   * otherwise they are recorded as missed. `next` is the first fire time after `now`.
+   */
+  plan(job: Job, fireMs: number, now: number) {
+    let last = fireMs;
+    let coalesced = 1;
+    let next = nextFireTime(job.schedule, job.timezone, new Date(fireMs));
+    while (next && next.getTime() <= now && coalesced < MAX_COALESCE_STEPS) {
+      last = next.getTime();
+      coalesced++;
+      next = nextFireTime(job.schedule, job.timezone, next);
+    }
+    if (next && next.getTime() <= now) next = nextFireTime(job.schedule, job.timezone, new Date(now));
+    const lateMs = now - last;
+    const runAt = lateMs <= this.opts.misfireGraceMs ? last : null;
+    return { next, runAt, lastMissed: last, coalesced, late: coalesced > 1 || lateMs > 60_000 };
+  }
+
+  private async handOver(fires: ClaimedFire[]): Promise<void> {
+    await this.opts.enqueue(fires);
+    await this.redis.hdel(keys.pendingFires, ...fires.map((f) => `${f.job_id}:${f.fire_ms}`));
+  }
+
+  /** Re-enqueues fires claimed by an instance that died before handing them to the queue. */
+  async sweepPending(): Promise<void> {
+    this.lastPendingSweep = this.now();
+    const pending = await this.redis.hgetall(keys.pendingFires);
+    const stale: ClaimedFire[] = [];
+    for (const value of Object.values(pending)) {
+      const fire = JSON.parse(value) as ClaimedFire & { at: number };
+      if (this.now() - fire.at > PENDING_RETRY_MS) stale.push(fire);
+    }
+    if (stale.length === 0) return;
+    this.opts.logger.warn('Re-enqueuing fires an instance claimed but did not queue', { count: stale.length });
+    await this.handOver(stale);
+  }
+}
+
+function missedRun(job: Job, firstMs: number, lastMs: number, now: number, runId: string): Run {
+  const at = new Date(now).toISOString();
+  return {
+    run_id: runId,
+    job_id: job.job_id,
+    trigger: 'schedule',
+    start: '',
+    end: '',
+    scheduled_for: new Date(lastMs).toISOString(),
+    started_at: at,
+    finished_at: at,
+    status: 'missed',
+    symbols: [],
+    error: null,
+    note: `missed: due ${new Date(firstMs).toISOString()}${lastMs !== firstMs ? ` to ${new Date(lastMs).toISOString()}` : ''}, more than the misfire grace period ago`,
+  };
+}

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis';
+import { keys } from '../keys';
+import type { Job, Run } from './job-definition';
+import type { JobEvent } from './job-registry';
+
+export interface RunEvent {
+  type: 'run';
+  action: 'queued' | 'started' | 'progress' | 'finished' | 'skipped' | 'missed';
+  job_id: string;
+  run: Run;
+  job?: Job | null;
+}
+
+export type ChangeEvent = JobEvent | RunEvent;
+
+export interface StoredEvent {
+  id: string;
+  event: ChangeEvent;
+}
+
+const MAXLEN = '10000';
+
+/**
+ * Job and run changes as a Redis stream, so every instance's dashboard subscription sees what
+ * any instance did, and a client that reconnects resumes after the last id it saw.
+ */
+export class EventLog {
+  constructor(private readonly redis: Redis) {}
+
+  async publish(event: ChangeEvent): Promise<void> {
+    await this.redis.xadd(keys.events, 'MAXLEN', '~', MAXLEN, '*', 'data', JSON.stringify(event));
+  }
+
+  /** The id of the newest event, or '0-0': where a fresh subscriber starts. */
+  async lastId(): Promise<string> {
+    const last = await this.redis.xrevrange(keys.events, '+', '-', 'COUNT', 1);
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * Waits up to `blockMs` for events after `afterId` on `conn`, a connection of the caller's
+   * own (XREAD BLOCK holds it for the whole wait).
+   */
+  static async read(conn: Redis, afterId: string, blockMs: number): Promise<StoredEvent[]> {
+    const result = await conn.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', keys.events, afterId);
+    if (!result) return [];
+    const out: StoredEvent[] = [];
+    for (const [, entries] of result) {
+      for (const [id, fields] of entries) {
+        const data = fields[1];
+        if (data) out.push({ id, event: JSON.parse(data) as ChangeEvent });
+      }
+    }
+    return out;
+  }
+}

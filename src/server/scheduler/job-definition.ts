@@ -1,0 +1,295 @@
+/**
+ * The job model of CONTRACT.md section 2 as zod schemas. Pure (zod and croner only), so the
+ * browser's forms validate with exactly the rules the server enforces.
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.\-=^]{0,19}$/;
+export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A 5-field cron expression, or 6 with seconds first; croner decides what parses. */
+export function cronError(expression: string): string | null {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5 && fields.length !== 6) {
+    return `must have 5 fields (minute hour day month weekday) or 6 with seconds first, got ${fields.length}`;
+  }
+  try {
+    new Cron(expression.trim(), { paused: true });
+    return null;
+  } catch (error) {
+    return `is not a valid cron expression: ${(error as Error).message}`;
+  }
+}
+
+export const symbolSchema = z
+  .string({ error: 'must be a ticker symbol string' })
+  .trim()
+  .toUpperCase()
+  .regex(SYMBOL_PATTERN, {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a valid symbol: 1 to 20 of A-Z 0-9 . - = ^, starting with a letter or digit`,
+  });
+
+export const stockIdsSchema = z
+  .array(symbolSchema, { error: 'must be an array of ticker symbols' })
+  .min(1, { error: 'must list at least 1 symbol' })
+  .max(500, { error: 'must list at most 500 symbols' })
+  .transform((symbols) => [...new Set(symbols)]);
+
+export const timeOfDaySchema = z
+  .string({ error: 'must be a time string "HH:MM"' })
+  .regex(TIME_PATTERN, { error: 'must be a 24-hour time "HH:MM" from 00:00 to 23:59' });
+
+export const weekdaySchema = z.enum(WEEKDAYS, {
+  error: 'must be one of mon, tue, wed, thu, fri, sat, sun',
+});
+
+export const dailyScheduleSchema = z.object({
+  kind: z.literal('daily'),
+  times: z
+    .array(timeOfDaySchema, { error: 'must be an array of "HH:MM" times' })
+    .min(1, { error: 'must list at least 1 time' })
+    .max(24, { error: 'must list at most 24 times' })
+    .refine((times) => new Set(times).size === times.length, {
+      error: 'must not list the same time twice',
+    })
+    .transform((times) => [...times].sort()),
+  days: z
+    .array(weekdaySchema, { error: 'must be an array of weekdays' })
+    .min(1, { error: 'must list at least 1 day' })
+    .max(7)
+    .transform((days) => WEEKDAYS.filter((d) => days.includes(d)))
+    .default([...WEEKDAYS]),
+});
+
+export const cronScheduleSchema = z.object({
+  kind: z.literal('cron'),
+  expression: z
+    .string({ error: 'must be a cron expression string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(200, { error: 'must be at most 200 characters' })
+    .superRefine((expression, ctx) => {
+      const error = cronError(expression);
+      if (error) ctx.addIssue({ code: 'custom', message: error });
+    }),
+});
+
+export const scheduleSchema = z.discriminatedUnion(
+  'kind',
+  [dailyScheduleSchema, cronScheduleSchema],
+  {
+    error: 'must be { kind: "daily", times, days? } or { kind: "cron", expression }',
+  },
+);
+
+export type DailySchedule = z.infer<typeof dailyScheduleSchema>;
+export type CronSchedule = z.infer<typeof cronScheduleSchema>;
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const timezoneSchema = z
+  .string({ error: 'must be an IANA time zone string' })
+  .trim()
+  .refine(isValidTimeZone, { error: 'must be an IANA time zone such as America/New_York' });
+
+export const jobNameSchema = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(200, { error: 'must be at most 200 characters' });
+
+/**
+ * trpc-to-openapi switches on zod's coercion for number and boolean fields of REST inputs
+ * (so `"is_active": "no"` would become true). A pipe is not coerced: wrapping the strict
+ * schema in one keeps wrong types a 400 on REST as they are over tRPC.
+ */
+function noCoerce<T extends z.ZodType>(schema: T) {
+  return schema.transform((value) => value);
+}
+
+export const lookbackDaysSchema = noCoerce(
+  z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(3650, { error: 'must be at most 3650' }),
+);
+export const isActiveSchema = noCoerce(z.boolean({ error: 'must be true or false' }));
+
+export const jobIdSchema = z
+  .string({ error: 'must be a job id string' })
+  .min(1, { error: 'must not be empty' })
+  .max(64, { error: 'must be at most 64 characters' });
+
+const jobFields = {
+  name: jobNameSchema,
+  stock_ids: stockIdsSchema,
+  schedule_time: timeOfDaySchema.optional(),
+  schedule: scheduleSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  lookback_days: lookbackDaysSchema.optional(),
+  is_active: isActiveSchema.optional(),
+};
+
+function exactlyOneScheduleForm(
+  value: { schedule_time?: string | undefined; schedule?: Schedule | undefined },
+  ctx: z.RefinementCtx,
+  required: boolean,
+) {
+  const both = value.schedule_time !== undefined && value.schedule !== undefined;
+  const neither = value.schedule_time === undefined && value.schedule === undefined;
+  if (both) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['schedule'],
+      message: 'give either schedule_time or schedule, not both',
+    });
+  } else if (neither && required) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['schedule_time'],
+      message: 'is required: give schedule_time "HH:MM" or a schedule object',
+    });
+  }
+}
+
+/** What `jobs.create` and `POST /scheduler/jobs` accept. */
+export const jobCreateSchema = z
+  .strictObject(jobFields, { error: 'must be a JSON object' })
+  .superRefine((value, ctx) => exactlyOneScheduleForm(value, ctx, true));
+export type JobCreateInput = z.input<typeof jobCreateSchema>;
+export type JobCreate = z.output<typeof jobCreateSchema>;
+
+/** What `jobs.update` accepts: any subset of the create fields. */
+export const jobUpdateFields = z.strictObject({
+  name: jobFields.name.optional(),
+  stock_ids: jobFields.stock_ids.optional(),
+  schedule_time: jobFields.schedule_time,
+  schedule: jobFields.schedule,
+  timezone: jobFields.timezone,
+  lookback_days: jobFields.lookback_days,
+  is_active: jobFields.is_active,
+});
+export const jobUpdateSchema = jobUpdateFields.superRefine((value, ctx) =>
+  exactlyOneScheduleForm(value, ctx, false),
+);
+export type JobUpdate = z.output<typeof jobUpdateSchema>;
+
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'partial', 'failed'] as const;
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+export const RUN_STATUSES = ['running', 'completed', 'partial', 'failed'] as const;
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+const isoDateTime = z.string();
+
+/** A stored job, exactly the object of CONTRACT.md section 2. */
+export const jobSchema = z.object({
+  job_id: z.string(),
+  name: z.string(),
+  stock_ids: z.array(z.string()),
+  schedule_time: z.string().nullable(),
+  schedule: scheduleSchema,
+  timezone: z.string(),
+  lookback_days: z.number(),
+  is_active: z.boolean(),
+  status: jobStatusSchema,
+  created_at: isoDateTime,
+  updated_at: isoDateTime,
+  last_run: isoDateTime.nullable(),
+  next_run: isoDateTime.nullable(),
+  last_run_status: runStatusSchema.nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+/** Turns the two input forms into the stored pair: `schedule` always, `schedule_time` derived. */
+export function normaliseSchedule(input: {
+  schedule_time?: string | undefined;
+  schedule?: Schedule | undefined;
+}): { schedule: Schedule; schedule_time: string | null } | null {
+  if (input.schedule_time !== undefined) {
+    return {
+      schedule: { kind: 'daily', times: [input.schedule_time], days: [...WEEKDAYS] },
+      schedule_time: input.schedule_time,
+    };
+  }
+  if (input.schedule !== undefined) {
+    return {
+      schedule: input.schedule,
+      schedule_time: input.schedule.kind === 'daily' ? (input.schedule.times[0] ?? null) : null,
+    };
+  }
+  return null;
+}
+
+export const symbolOutcomeSchema = z.object({
+  symbol: z.string(),
+  status: z.enum(['ok', 'error']),
+  bars: z.number().optional(),
+  key: z.string().optional(),
+  error: z.string().optional(),
+});
+export type SymbolOutcome = z.infer<typeof symbolOutcomeSchema>;
+
+export const RUN_TRIGGERS = ['schedule', 'manual', 'backfill'] as const;
+
+/** A run, CONTRACT.md section 5. `progress` and `note` are additive fields. */
+export const runSchema = z.object({
+  run_id: z.string(),
+  job_id: z.string(),
+  trigger: z.enum(RUN_TRIGGERS),
+  start: z.string(),
+  end: z.string(),
+  scheduled_for: isoDateTime.nullable(),
+  started_at: isoDateTime,
+  finished_at: isoDateTime.nullable(),
+  status: z.union([runStatusSchema, z.enum(['queued', 'skipped', 'missed'])]),
+  symbols: z.array(symbolOutcomeSchema),
+  error: z.string().nullable(),
+  progress: z.object({ done: z.number(), total: z.number() }).optional(),
+  late: z.boolean().optional(),
+  note: z.string().nullable().optional(),
+});
+export type Run = z.infer<typeof runSchema>;
+
+const dateString = z
+  .string({ error: 'must be a date string "YYYY-MM-DD"' })
+  .regex(DATE_PATTERN, { error: 'must be a date "YYYY-MM-DD"' })
+  .refine(
+    (v) =>
+      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    {
+      error: 'is not a real calendar date',
+    },
+  );
+
+/** Optional backfill range of a run-now. */
+export const runRangeSchema = z
+  .object({ start: dateString.optional(), end: dateString.optional() })
+  .superRefine((value, ctx) => {
+    if ((value.start === undefined) !== (value.end === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [value.start === undefined ? 'start' : 'end'],
+        message: 'give both start and end for a backfill, or neither',
+      });
+    } else if (value.start !== undefined && value.end !== undefined && value.start > value.end) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must not be before start' });
+    }
+  });
+export { dateString as dateStringSchema };

@@ -1,0 +1,342 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { keys } from '../keys';
+import {
+  normaliseSchedule,
+  type Job,
+  type JobCreate,
+  type JobUpdate,
+} from './job-definition';
+import { nextFireTime } from './schedule';
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError';
+  constructor(readonly jobId: string) {
+    super(`Job ${jobId} not found`);
+  }
+}
+
+export interface ListOptions {
+  limit?: number | undefined;
+  offset?: number | undefined;
+  /** Case-insensitive match on the name, or on any symbol. */
+  q?: string | undefined;
+  active?: boolean | undefined;
+}
+
+/** What a job change tells the event stream (and so the dashboard). */
+export interface JobEvent {
+  type: 'job';
+  action: 'created' | 'updated' | 'deleted';
+  job_id: string;
+  job: Job | null;
+}
+
+const EVENTS_MAXLEN = '10000';
+
+/**
+ * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
+ * it). It is edited by string surgery rather than cjson, which would rewrite every id on
+ * every change: appending is O(1) in Lua work, removing is one plain-text find.
+ */
+const CREATE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+local entry = '"' .. ARGV[1] .. '"'
+local idx = redis.call('GET', KEYS[2])
+if (not idx) or idx == '[]' or idx == '' then
+  idx = '[' .. entry .. ']'
+else
+  idx = string.sub(idx, 1, -2) .. ',' .. entry .. ']'
+end
+redis.call('SET', KEYS[2], idx)
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  redis.call('PUBLISH', ARGV[5], ARGV[1])
+end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4])
+return 1
+`;
+
+/**
+ * Compare-and-set of one job: the new JSON is written only if the stored one is still the
+ * string the caller read, so two writers (a user's edit, a run finishing) never lose each
+ * other's change; the loser re-reads and re-applies. The due set moves in the same step.
+ * ARGV[4]: '' removes the job from the due set, 'keep' leaves it, a number sets its score.
+ */
+const CAS_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return -1 end
+if cur ~= ARGV[2] then return 0 end
+redis.call('SET', KEYS[1], ARGV[3])
+if ARGV[4] == '' then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+elseif ARGV[4] ~= 'keep' then
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+end
+if ARGV[4] ~= 'keep' then redis.call('PUBLISH', ARGV[6], ARGV[1]) end
+if ARGV[5] ~= '' then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'data', ARGV[5])
+end
+return 1
+`;
+
+const DELETE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('DEL', KEYS[1])
+local idx = redis.call('GET', KEYS[2]) or '[]'
+local entry = '"' .. ARGV[1] .. '"'
+local s, e = string.find(idx, entry, 1, true)
+if s then
+  local before = string.sub(idx, 1, s - 1)
+  local after = string.sub(idx, e + 1)
+  if string.sub(after, 1, 1) == ',' then
+    after = string.sub(after, 2)
+  elseif string.sub(before, -1) == ',' then
+    before = string.sub(before, 1, -2)
+  end
+  idx = before .. after
+end
+redis.call('SET', KEYS[2], idx)
+redis.call('ZREM', KEYS[3], ARGV[1])
+local runs = redis.call('ZRANGE', KEYS[5], 0, -1)
+for _, runId in ipairs(runs) do redis.call('DEL', ARGV[3] .. runId) end
+redis.call('DEL', KEYS[5], KEYS[6])
+redis.call('PUBLISH', ARGV[4], ARGV[1])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[2])
+return 1
+`;
+
+/** Reads the index and every job it names in one round trip (MGET in chunks: Lua's unpack is bounded). */
+const LIST_SCRIPT = `
+local idx = redis.call('GET', KEYS[1])
+if (not idx) or idx == '[]' then return {} end
+local ids = cjson.decode(idx)
+local out = {}
+local chunk = 1000
+for i = 1, #ids, chunk do
+  local batch = {}
+  for j = i, math.min(i + chunk - 1, #ids) do batch[#batch + 1] = ARGV[1] .. ids[j] end
+  local values = redis.call('MGET', unpack(batch))
+  for k = 1, #values do
+    if values[k] then out[#out + 1] = values[k] end
+  end
+end
+return out
+`;
+
+type Scripts = {
+  jobCreate(job: string, index: string, due: string, events: string, ...argv: string[]): Promise<number>;
+  jobCas(job: string, due: string, events: string, ...argv: string[]): Promise<number>;
+  jobDelete(
+    job: string,
+    index: string,
+    due: string,
+    events: string,
+    runs: string,
+    lock: string,
+    ...argv: string[]
+  ): Promise<number>;
+  jobList(index: string, prefix: string): Promise<string[]>;
+};
+
+function defineScripts(redis: Redis): Redis & Scripts {
+  const r = redis as Redis & Scripts & { __jobScripts?: boolean };
+  if (!r.__jobScripts) {
+    redis.defineCommand('jobCreate', { numberOfKeys: 4, lua: CREATE_SCRIPT });
+    redis.defineCommand('jobCas', { numberOfKeys: 3, lua: CAS_SCRIPT });
+    redis.defineCommand('jobDelete', { numberOfKeys: 6, lua: DELETE_SCRIPT });
+    redis.defineCommand('jobList', { numberOfKeys: 1, lua: LIST_SCRIPT });
+    r.__jobScripts = true;
+  }
+  return r;
+}
+
+const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Job CRUD in Redis, under the keys of CONTRACT.md section 6. Every write keeps the job key,
+ * `scheduler:job_index`, the due set and the event stream in step inside one Lua script.
+ */
+export class JobRegistry {
+  private readonly redis: Redis & Scripts;
+  private readonly defaultTimezone: string;
+  private readonly now: () => Date;
+
+  constructor(opts: { redis: Redis; defaultTimezone: string; now?: () => Date }) {
+    this.redis = defineScripts(opts.redis);
+    this.defaultTimezone = opts.defaultTimezone;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async create(input: JobCreate): Promise<Job> {
+    const form = normaliseSchedule(input);
+    if (!form) throw new Error('a schedule is required');
+    const now = this.now();
+    const timezone = input.timezone ?? this.defaultTimezone;
+    const isActive = input.is_active ?? true;
+    const next = isActive ? nextFireTime(form.schedule, timezone, now) : null;
+    const job: Job = {
+      job_id: randomUUID(),
+      name: input.name,
+      stock_ids: input.stock_ids,
+      schedule_time: form.schedule_time,
+      schedule: form.schedule,
+      timezone,
+      lookback_days: input.lookback_days ?? 30,
+      is_active: isActive,
+      status: 'pending',
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      last_run: null,
+      next_run: isoOrNull(next),
+      last_run_status: null,
+    };
+    const json = JSON.stringify(job);
+    await this.redis.jobCreate(
+      keys.job(job.job_id),
+      keys.jobIndex,
+      keys.due,
+      keys.events,
+      job.job_id,
+      json,
+      next ? String(next.getTime()) : '',
+      eventJson('created', job.job_id, job),
+      keys.wakeChannel,
+      EVENTS_MAXLEN,
+    );
+    return job;
+  }
+
+  async get(jobId: string): Promise<Job | null> {
+    const raw = await this.redis.get(keys.job(jobId));
+    return raw ? (JSON.parse(raw) as Job) : null;
+  }
+
+  async getOrThrow(jobId: string): Promise<Job> {
+    const job = await this.get(jobId);
+    if (!job) throw new JobNotFoundError(jobId);
+    return job;
+  }
+
+  /** Every job, oldest first. */
+  async all(): Promise<Job[]> {
+    const raws = await this.redis.jobList(keys.jobIndex, keys.job(''));
+    return raws.map((raw) => JSON.parse(raw) as Job);
+  }
+
+  async list(options: ListOptions = {}): Promise<{ jobs: Job[]; total: number }> {
+    let jobs = await this.all();
+    if (options.active !== undefined) jobs = jobs.filter((j) => j.is_active === options.active);
+    const q = options.q?.trim().toLowerCase();
+    if (q) {
+      const upper = q.toUpperCase();
+      jobs = jobs.filter(
+        (j) => j.name.toLowerCase().includes(q) || j.stock_ids.some((s) => s.includes(upper)),
+      );
+    }
+    const total = jobs.length;
+    const offset = options.offset ?? 0;
+    const end = options.limit === undefined ? undefined : offset + options.limit;
+    return { jobs: offset === 0 && end === undefined ? jobs : jobs.slice(offset, end), total };
+  }
+
+  /** Applies a user's change. `next_run` is recomputed when the schedule, zone or state moves. */
+  async update(jobId: string, patch: JobUpdate): Promise<Job> {
+    const form = normaliseSchedule(patch);
+    return this.mutate(jobId, (job) => {
+      const updated: Job = {
+        ...job,
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.stock_ids !== undefined && { stock_ids: patch.stock_ids }),
+        ...(form ?? {}),
+        ...(patch.timezone !== undefined && { timezone: patch.timezone }),
+        ...(patch.lookback_days !== undefined && { lookback_days: patch.lookback_days }),
+        ...(patch.is_active !== undefined && { is_active: patch.is_active }),
+      };
+      const timing = form !== null || patch.timezone !== undefined || patch.is_active !== undefined;
+      return { job: updated, reschedule: timing };
+    });
+  }
+
+  start(jobId: string): Promise<Job> {
+    return this.mutate(jobId, (job) => ({
+      job: { ...job, is_active: true },
+      reschedule: !job.is_active || job.next_run === null,
+    }));
+  }
+
+  stop(jobId: string): Promise<Job> {
+    return this.mutate(jobId, (job) => ({ job: { ...job, is_active: false }, reschedule: true }));
+  }
+
+  /**
+   * Read-modify-write of one job with compare-and-set, retried on conflict. `reschedule`
+   * recomputes `next_run` from now and moves the due set; otherwise both are left as they are,
+   * so a rename never skips a fire that is due this very moment. Returning `null` from `fn`
+   * leaves the job untouched.
+   */
+  async mutate(
+    jobId: string,
+    fn: (job: Job) => { job: Job; reschedule?: boolean; touch?: boolean; due?: Date | null } | null,
+  ): Promise<Job> {
+    for (let attempt = 0; ; attempt++) {
+      const raw = await this.redis.get(keys.job(jobId));
+      if (!raw) throw new JobNotFoundError(jobId);
+      const current = JSON.parse(raw) as Job;
+      const change = fn(current);
+      if (!change) return current;
+      const now = this.now();
+      const job: Job = { ...change.job };
+      if (change.touch !== false) job.updated_at = now.toISOString();
+      let due = 'keep';
+      if (change.due !== undefined) {
+        job.next_run = isoOrNull(change.due);
+        due = change.due ? String(change.due.getTime()) : '';
+      } else if (change.reschedule) {
+        const next = job.is_active ? nextFireTime(job.schedule, job.timezone, now) : null;
+        job.next_run = isoOrNull(next);
+        due = next ? String(next.getTime()) : '';
+      }
+      const json = JSON.stringify(job);
+      const result = await this.redis.jobCas(
+        keys.job(jobId),
+        keys.due,
+        keys.events,
+        jobId,
+        raw,
+        json,
+        due,
+        eventJson('updated', jobId, job),
+        keys.wakeChannel,
+        EVENTS_MAXLEN,
+      );
+      if (result === 1) return job;
+      if (result === -1) throw new JobNotFoundError(jobId);
+      if (attempt > 1000) throw new Error(`could not update job ${jobId}: too many concurrent writers`);
+    }
+  }
+
+  /** Removes the job and every key of its own (runs, lock, schedule entry). */
+  async delete(jobId: string): Promise<boolean> {
+    const result = await this.redis.jobDelete(
+      keys.job(jobId),
+      keys.jobIndex,
+      keys.due,
+      keys.events,
+      keys.jobRuns(jobId),
+      keys.jobLock(jobId),
+      jobId,
+      eventJson('deleted', jobId, null),
+      keys.run(''),
+      keys.wakeChannel,
+      EVENTS_MAXLEN,
+    );
+    return result === 1;
+  }
+}
+
+function eventJson(action: JobEvent['action'], jobId: string, job: Job | null): string {
+  const event: JobEvent = { type: 'job', action, job_id: jobId, job };
+  return JSON.stringify(event);
+}

@@ -1,0 +1,458 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DelayedError, Queue, Worker, type Job as BullJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config';
+import type { Logger } from '../logger';
+import { keys } from '../keys';
+import { Dispatcher, type ClaimedFire } from './dispatcher';
+import type { EventLog } from './events';
+import type { Job, Run, SymbolOutcome } from './job-definition';
+import { JobNotFoundError, type JobRegistry } from './job-registry';
+import type { RunHistory } from './run-history';
+import { addDays, zonedDateString } from './schedule';
+
+/** What a queued run carries through BullMQ. */
+export interface RunData {
+  run_id: string;
+  job_id: string;
+  trigger: Run['trigger'];
+  /** The fire time, for scheduled runs. */
+  fire_ms?: number;
+  start?: string;
+  end?: string;
+  late?: boolean;
+  coalesced?: number;
+}
+
+/** The work of one run: the market-data executor, or anything with its shape. */
+export interface RunExecutor {
+  execute(
+    req: { run_id: string; job_id: string; symbols: string[]; start: string; end: string },
+    opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<{ status: 'completed' | 'partial' | 'failed'; symbols: SymbolOutcome[]; error: string | null }>;
+}
+
+export interface InstanceInfo {
+  id: string;
+  host: string;
+  pid: number;
+  role: string;
+  dispatching: boolean;
+  working: boolean;
+  started_at: string;
+  last_heartbeat: string;
+  running_runs: number;
+}
+
+export interface SchedulerStatus {
+  running: boolean;
+  instances: InstanceInfo[];
+  active_jobs: number;
+  total_jobs: number;
+  running_jobs: number;
+  max_concurrent_jobs: number;
+  queued_runs: number;
+  next_run: { job_id: string; at: string } | null;
+}
+
+const HEARTBEAT_MS = 2000;
+const INSTANCE_TTL_MS = 10_000;
+const PROGRESS_SAVE_MS = 250;
+
+/**
+ * Keeps job lock renewal and release atomic: only the run that holds the lock may extend or
+ * drop it, so a run that lost its lock (its process stalled) cannot free its successor's.
+ */
+const LOCK_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if ARGV[1] == 'acquire' then
+  if (not cur) or cur == ARGV[2] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+  return 0
+elseif ARGV[1] == 'release' then
+  if cur == ARGV[2] then redis.call('DEL', KEYS[1]) return 1 end
+  return 0
+end
+return 0
+`;
+
+type LockRedis = Redis & { jobLockOp(key: string, op: string, runId: string, ttl: string): Promise<number>; __lockScript?: boolean };
+
+export interface JobSchedulerOptions {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  registry: JobRegistry;
+  runs: RunHistory;
+  events: EventLog;
+  executor: RunExecutor;
+  connect: () => Redis;
+  role: string;
+}
+
+/**
+ * The scheduler of one process: a dispatcher that turns due fire times into queued runs, and a
+ * BullMQ worker that executes them with bounded concurrency, retries and stall recovery.
+ * Either part may be off (a web-only process runs neither but still queues run-now requests).
+ */
+export class JobScheduler {
+  readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly queue: Queue<RunData>;
+  private worker: Worker<RunData> | null = null;
+  private dispatcher: Dispatcher | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly startedAt = new Date().toISOString();
+  private readonly active = new Map<string, AbortController>();
+  private readonly redis: LockRedis;
+  private readonly owned: Redis[] = [];
+  private stopping = false;
+
+  constructor(private readonly opts: JobSchedulerOptions) {
+    this.redis = opts.redis as LockRedis;
+    if (!this.redis.__lockScript) {
+      opts.redis.defineCommand('jobLockOp', { numberOfKeys: 1, lua: LOCK_SCRIPT });
+      this.redis.__lockScript = true;
+    }
+    this.queue = new Queue<RunData>(keys.queueName, {
+      connection: this.own(),
+      prefix: keys.queuePrefix,
+    });
+    this.queue.on('error', (error) => opts.logger.warn('Queue error', { error: error.message }));
+  }
+
+  private own(): Redis {
+    const conn = this.opts.connect();
+    conn.on('error', () => undefined);
+    this.owned.push(conn);
+    return conn;
+  }
+
+  get isDispatching(): boolean {
+    return this.dispatcher !== null;
+  }
+
+  async start(parts: { dispatch?: boolean; work?: boolean } = {}): Promise<void> {
+    const { config, logger } = this.opts;
+    const work = parts.work ?? true;
+    const dispatch = parts.dispatch ?? true;
+    if (work) {
+      const lockMs = config.RUN_LOCK_SECONDS * 1000;
+      this.worker = new Worker<RunData>(keys.queueName, (job, token) => this.process(job, token), {
+        connection: this.own(),
+        prefix: keys.queuePrefix,
+        concurrency: config.MAX_CONCURRENT_RUNS,
+        lockDuration: lockMs,
+        stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+        maxStalledCount: 1,
+      });
+      this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+      this.worker.on('error', (error) => logger.warn('Worker error', { error: error.message }));
+    }
+    if (dispatch) {
+      this.dispatcher = new Dispatcher({
+        redis: this.opts.redis,
+        subscriber: this.own(),
+        logger,
+        misfireGraceMs: config.MISFIRE_GRACE_SECONDS * 1000,
+        enqueue: (fires) => this.enqueueFires(fires),
+        recordMissed: async (run) => {
+          await this.opts.runs.save(run);
+          await this.opts.events.publish({ type: 'run', action: 'missed', job_id: run.job_id, run });
+        },
+        newRunId: randomUUID,
+      });
+    }
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat().catch(() => undefined), HEARTBEAT_MS);
+    logger.info('Job scheduler started', {
+      instance: this.instanceId,
+      dispatching: dispatch,
+      working: work,
+      max_concurrent_runs: config.MAX_CONCURRENT_RUNS,
+    });
+    await this.dispatcher?.start();
+  }
+
+  /**
+   * Stops dispatching at once, lets running runs finish for up to SHUTDOWN_TIMEOUT_SECONDS,
+   * then aborts the rest, which go back to the queue (delayed, not failed) for another instance.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    await this.dispatcher?.stop();
+    this.dispatcher = null;
+    if (this.worker) {
+      const worker = this.worker;
+      const closing = worker.close();
+      const timeoutMs = this.opts.config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+      ]);
+      if (timedOut) {
+        this.opts.logger.warn('Shutdown timeout: handing running runs back to the queue', { runs: this.active.size });
+        for (const controller of this.active.values()) controller.abort();
+        await closing;
+      }
+    }
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.opts.redis.hdel(keys.instances, this.instanceId).catch(() => undefined);
+    await this.queue.close();
+    for (const conn of this.owned) conn.disconnect();
+  }
+
+  private async beat(): Promise<void> {
+    const info: InstanceInfo = {
+      id: this.instanceId,
+      host: hostname(),
+      pid: process.pid,
+      role: this.opts.role,
+      dispatching: this.dispatcher !== null,
+      working: this.worker !== null,
+      started_at: this.startedAt,
+      last_heartbeat: new Date().toISOString(),
+      running_runs: this.active.size,
+    };
+    await this.opts.redis.hset(keys.instances, this.instanceId, JSON.stringify(info));
+  }
+
+  private async enqueueFires(fires: ClaimedFire[]): Promise<void> {
+    await this.queue.addBulk(
+      fires.map((fire) => ({
+        name: 'scheduled',
+        data: {
+          run_id: fire.run_id,
+          job_id: fire.job_id,
+          trigger: 'schedule' as const,
+          fire_ms: fire.fire_ms,
+          late: fire.late,
+          coalesced: fire.coalesced,
+        },
+        opts: { jobId: `fire:${fire.job_id}:${fire.fire_ms}`, ...this.jobOptions() },
+      })),
+    );
+  }
+
+  private jobOptions() {
+    return {
+      attempts: this.opts.config.RUN_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 5000 },
+      removeOnFail: { age: 24 * 3600, count: 5000 },
+    };
+  }
+
+  /** Queues a manual run, or a backfill of [start, end]; the schedule is untouched. */
+  async runNow(jobId: string, range?: { start: string; end: string }): Promise<Run> {
+    const job = await this.opts.registry.getOrThrow(jobId);
+    const now = new Date();
+    const window = range ?? runWindow(job, now);
+    const run: Run = {
+      run_id: randomUUID(),
+      job_id: jobId,
+      trigger: range ? 'backfill' : 'manual',
+      start: window.start,
+      end: window.end,
+      scheduled_for: null,
+      started_at: now.toISOString(),
+      finished_at: null,
+      status: 'queued',
+      symbols: [],
+      error: null,
+      progress: { done: 0, total: job.stock_ids.length },
+    };
+    if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
+    await this.queue.add(
+      run.trigger,
+      { run_id: run.run_id, job_id: jobId, trigger: run.trigger, start: window.start, end: window.end },
+      { jobId: `${run.trigger}:${jobId}:${run.run_id}`, ...this.jobOptions() },
+    );
+    await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
+    return run;
+  }
+
+  private lock(jobId: string, op: 'acquire' | 'release', runId: string): Promise<number> {
+    const ttl = String(this.opts.config.RUN_LOCK_SECONDS * 1000);
+    return this.redis.jobLockOp(keys.jobLock(jobId), op, runId, ttl);
+  }
+
+  /** Executes one queued run. Runs of one job never overlap: a job lock holds the run_id. */
+  private async process(bull: BullJob<RunData>, token?: string): Promise<string> {
+    const data = bull.data;
+    const { registry, runs, events, logger } = this.opts;
+    const job = await registry.get(data.job_id);
+    if (!job) return 'job deleted';
+    if (data.trigger === 'schedule' && !job.is_active) return 'job stopped';
+
+    if ((await this.lock(job.job_id, 'acquire', data.run_id)) !== 1) {
+      if (data.trigger === 'schedule') {
+        const at = new Date().toISOString();
+        const run: Run = {
+          ...this.baseRun(job, data, new Date()),
+          status: 'skipped',
+          finished_at: at,
+          note: 'skipped: the previous run of this job was still running',
+        };
+        await runs.save(run);
+        await events.publish({ type: 'run', action: 'skipped', job_id: job.job_id, run });
+        return 'skipped';
+      }
+      // A manual run waits for the running one instead of being dropped.
+      await bull.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
+
+    const controller = new AbortController();
+    this.active.set(data.run_id, controller);
+    const renew = setInterval(
+      () => void this.lock(job.job_id, 'acquire', data.run_id).catch(() => undefined),
+      (this.opts.config.RUN_LOCK_SECONDS * 1000) / 3,
+    );
+    try {
+      const existing = await runs.get(data.run_id);
+      let run: Run = {
+        ...(existing ?? this.baseRun(job, data, new Date())),
+        status: 'running',
+        started_at: new Date().toISOString(),
+        finished_at: null,
+        symbols: [],
+        error: null,
+        progress: { done: 0, total: job.stock_ids.length },
+      };
+      if (!(await runs.save(run))) return 'job deleted';
+      const running = await registry.mutate(job.job_id, (j) => ({ job: { ...j, status: 'running' }, touch: false }));
+      await events.publish({ type: 'run', action: 'started', job_id: job.job_id, run, job: running });
+
+      let lastSave = 0;
+      const result = await this.opts.executor.execute(
+        { run_id: run.run_id, job_id: job.job_id, symbols: job.stock_ids, start: run.start, end: run.end },
+        {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            run = { ...run, progress: { done, total } };
+            const now = Date.now();
+            if (now - lastSave < PROGRESS_SAVE_MS && done < total) return;
+            lastSave = now;
+            void runs.save(run).then(() =>
+              events.publish({ type: 'run', action: 'progress', job_id: job.job_id, run }),
+            ).catch(() => undefined);
+          },
+        },
+      );
+      if (controller.signal.aborted) {
+        await bull.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      run = {
+        ...run,
+        status: result.status,
+        symbols: result.symbols,
+        error: result.error,
+        finished_at: new Date().toISOString(),
+        progress: { done: run.progress?.total ?? 0, total: run.progress?.total ?? 0 },
+      };
+      await runs.save(run);
+      const finished = await registry
+        .mutate(job.job_id, (j) => ({
+          job: { ...j, status: result.status, last_run_status: result.status, last_run: run.started_at },
+          touch: false,
+        }))
+        .catch((error: unknown) => (error instanceof JobNotFoundError ? null : Promise.reject(error)));
+      await events.publish({ type: 'run', action: 'finished', job_id: job.job_id, run, job: finished });
+      logger.info('Run finished', { job_id: job.job_id, run_id: run.run_id, status: run.status, trigger: run.trigger });
+      return run.status;
+    } finally {
+      clearInterval(renew);
+      this.active.delete(data.run_id);
+      await this.lock(job.job_id, 'release', data.run_id).catch(() => undefined);
+    }
+  }
+
+  private baseRun(job: Job, data: RunData, now: Date): Run {
+    const scheduledFor = data.fire_ms !== undefined ? new Date(data.fire_ms) : null;
+    const window = data.start && data.end ? { start: data.start, end: data.end } : runWindow(job, scheduledFor ?? now);
+    return {
+      run_id: data.run_id,
+      job_id: job.job_id,
+      trigger: data.trigger,
+      start: window.start,
+      end: window.end,
+      scheduled_for: scheduledFor ? scheduledFor.toISOString() : null,
+      started_at: now.toISOString(),
+      finished_at: null,
+      status: 'running',
+      symbols: [],
+      error: null,
+      ...(data.late && { late: true, note: `late run${(data.coalesced ?? 1) > 1 ? ` coalescing ${data.coalesced} missed fire times` : ''}` }),
+    };
+  }
+
+  /** A run whose attempts are used up (or that stalled too often) is recorded as failed, with why. */
+  private async onFailed(bull: BullJob<RunData> | undefined, error: Error): Promise<void> {
+    if (!bull || error instanceof DelayedError) return;
+    const final = bull.attemptsMade >= (bull.opts.attempts ?? 1) || /stalled/i.test(error.message);
+    if (!final) return;
+    try {
+      const job = await this.opts.registry.get(bull.data.job_id);
+      if (!job) return;
+      const existing = await this.opts.runs.get(bull.data.run_id);
+      const run: Run = {
+        ...(existing ?? this.baseRun(job, bull.data, new Date())),
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        error: `run failed after ${bull.attemptsMade} attempt(s): ${error.message}`,
+      };
+      await this.opts.runs.save(run);
+      const updated = await this.opts.registry.mutate(job.job_id, (j) => ({
+        job: { ...j, status: 'failed', last_run_status: 'failed', last_run: run.started_at },
+        touch: false,
+      }));
+      await this.opts.events.publish({ type: 'run', action: 'finished', job_id: job.job_id, run, job: updated });
+    } catch (e) {
+      this.opts.logger.warn('Could not record a failed run', { error: (e as Error).message });
+    }
+  }
+
+  async instances(): Promise<InstanceInfo[]> {
+    const all = await this.opts.redis.hgetall(keys.instances);
+    const now = Date.now();
+    const live: InstanceInfo[] = [];
+    const dead: string[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const info = JSON.parse(raw) as InstanceInfo;
+      if (now - Date.parse(info.last_heartbeat) > INSTANCE_TTL_MS) dead.push(id);
+      else live.push(info);
+    }
+    if (dead.length > 0) await this.opts.redis.hdel(keys.instances, ...dead);
+    return live.sort((a, b) => a.started_at.localeCompare(b.started_at));
+  }
+
+  async status(): Promise<SchedulerStatus> {
+    const redis = this.opts.redis;
+    const [instances, counts, activeJobs, index, first] = await Promise.all([
+      this.instances(),
+      this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized'),
+      redis.zcard(keys.due),
+      redis.get(keys.jobIndex),
+      redis.zrange(keys.due, 0, 0, 'WITHSCORES'),
+    ]);
+    const totalJobs = index && index !== '[]' ? index.split(',').length : 0;
+    return {
+      running: instances.some((i) => i.dispatching),
+      instances,
+      active_jobs: activeJobs,
+      total_jobs: totalJobs,
+      running_jobs: counts.active ?? 0,
+      max_concurrent_jobs: this.opts.config.MAX_CONCURRENT_RUNS,
+      queued_runs: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+      next_run: first.length >= 2 ? { job_id: first[0]!, at: new Date(Number(first[1])).toISOString() } : null,
+    };
+  }
+}
+
+/** `[run date - lookback_days, run date]`, dates in the job's zone. */
+export function runWindow(job: Pick<Job, 'timezone' | 'lookback_days'>, at: Date): { start: string; end: string } {
+  const end = zonedDateString(at, job.timezone);
+  return { start: addDays(end, -job.lookback_days), end };
+}

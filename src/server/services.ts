@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import type { Logger } from './logger';
+import { createProvider } from './market-data/yahoo';
+import { StockDataStore } from './market-data/stock-data-store';
+import { createRedis } from './redis';
+import { EventLog } from './scheduler/events';
+import { JobExecutor } from './scheduler/job-executor';
+import { JobRegistry } from './scheduler/job-registry';
+import { JobScheduler, type RunExecutor } from './scheduler/job-scheduler';
+import { RunHistory } from './scheduler/run-history';
+
+/** Everything procedures use, built once per process (or per test) from the settings. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  registry: JobRegistry;
+  runs: RunHistory;
+  events: EventLog;
+  data: StockDataStore;
+  /** Queues runs in every process; dispatches and executes only once started. */
+  scheduler: JobScheduler;
+  /** A new connection of its own, for blocking reads (XREAD BLOCK) and pub/sub. */
+  connect(): Redis;
+  /** Starts dispatching and executing runs in this process. */
+  startScheduler(parts?: { dispatch?: boolean; work?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createServices(
+  config: Config,
+  logger: Logger,
+  redis?: Redis,
+  options: { role?: string; executor?: RunExecutor } = {},
+): Services {
+  const conn = redis ?? createRedis(config.REDIS_URL);
+  const connect = () => createRedis(config.REDIS_URL);
+  const registry = new JobRegistry({ redis: conn, defaultTimezone: config.SCHEDULER_TIMEZONE });
+  const runs = new RunHistory(conn, config.RUN_HISTORY_LIMIT);
+  const events = new EventLog(conn);
+  const data = new StockDataStore(conn);
+  const executor =
+    options.executor ??
+    new JobExecutor({ redis: conn, provider: createProvider(config), config, logger, store: data });
+  const scheduler = new JobScheduler({
+    config,
+    logger,
+    redis: conn,
+    registry,
+    runs,
+    events,
+    executor,
+    connect,
+    role: options.role ?? 'server',
+  });
+  let started = false;
+  return {
+    config,
+    logger,
+    redis: conn,
+    registry,
+    runs,
+    events,
+    data,
+    scheduler,
+    connect,
+    async startScheduler(parts) {
+      started = true;
+      await scheduler.start(parts);
+    },
+    async close() {
+      if (started) await scheduler.stop();
+      else await scheduler.queue.close();
+      await conn.quit().catch(() => conn.disconnect());
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { dataRouter } from './routers/data';
+import { eventsRouter } from './routers/events';
+import { jobsRouter } from './routers/jobs';
+import { schedulerRouter } from './routers/scheduler';
+import { createCallerFactory, router } from './trpc';
+
+/** The whole API: every procedure with an openapi meta is also REST under /scheduler. */
+export const appRouter = router({
+  jobs: jobsRouter,
+  scheduler: schedulerRouter,
+  data: dataRouter,
+  events: eventsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** A server-side caller: `createCaller(createContextInner({ services }))`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,147 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import {
+  jobCreateSchema,
+  jobIdSchema,
+  jobSchema,
+  jobUpdateFields,
+  runRangeSchema,
+  runSchema,
+  type Job,
+} from '../../scheduler/job-definition';
+import { JobNotFoundError } from '../../scheduler/job-registry';
+import { publicProcedure, router } from '../trpc';
+
+const byId = z.object({ job_id: jobIdSchema });
+const ack = z.object({ message: z.string(), job_id: z.string() });
+
+const updateInput = z
+  .strictObject({ job_id: jobIdSchema, ...jobUpdateFields.shape })
+  .superRefine((value, ctx) => {
+    if (value.schedule_time !== undefined && value.schedule !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['schedule'],
+        message: 'give either schedule_time or schedule, not both',
+      });
+    }
+  });
+
+const listInput = z
+  .object({
+    limit: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .max(100_000, { error: 'must be at most 100000' })
+      .optional(),
+    offset: z.coerce
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be at least 0' })
+      .optional(),
+    q: z.string().max(200, { error: 'must be at most 200 characters' }).optional(),
+    active: z
+      .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
+      .transform((v) => v === true || v === 'true')
+      .optional(),
+  })
+  .optional();
+
+/** Turns the registry's not-found into tRPC's, so REST answers 404. */
+export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof JobNotFoundError) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+    }
+    throw error;
+  }
+}
+
+export const jobsRouter = router({
+  create: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs', tags: ['jobs'], summary: 'Create a job' } })
+    .input(jobCreateSchema)
+    .output(ack)
+    .mutation(async ({ ctx, input }) => {
+      const job = await ctx.services.registry.create(input);
+      return { message: 'Job created successfully', job_id: job.job_id };
+    }),
+
+  list: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs', tags: ['jobs'], summary: 'List jobs, oldest first' } })
+    .input(listInput)
+    .output(z.object({ jobs: z.array(jobSchema), total: z.number() }))
+    .query(({ ctx, input }) => ctx.services.registry.list(input ?? {})),
+
+  get: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'One job' } })
+    .input(byId)
+    .output(jobSchema)
+    .query(({ ctx, input }) => orNotFound(ctx.services.registry.getOrThrow(input.job_id))),
+
+  update: publicProcedure
+    .meta({ openapi: { method: 'PUT', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'Change any subset of a job\'s fields' } })
+    .input(updateInput)
+    .output(ack.extend({ job: jobSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const { job_id, ...patch } = input;
+      const job: Job = await orNotFound(ctx.services.registry.update(job_id, patch));
+      return { message: 'Job updated successfully', job_id, job };
+    }),
+
+  stop: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/stop', tags: ['jobs'], summary: 'Stop a job (idempotent)' } })
+    .input(byId)
+    .output(ack)
+    .mutation(async ({ ctx, input }) => {
+      await orNotFound(ctx.services.registry.stop(input.job_id));
+      return { message: 'Job stopped successfully', job_id: input.job_id };
+    }),
+
+  start: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/start', tags: ['jobs'], summary: 'Start a job (idempotent)' } })
+    .input(byId)
+    .output(ack)
+    .mutation(async ({ ctx, input }) => {
+      await orNotFound(ctx.services.registry.start(input.job_id));
+      return { message: 'Job started successfully', job_id: input.job_id };
+    }),
+
+  delete: publicProcedure
+    .meta({ openapi: { method: 'DELETE', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'Delete a job and its runs' } })
+    .input(byId)
+    .output(ack)
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await ctx.services.registry.delete(input.job_id);
+      if (!deleted) throw new TRPCError({ code: 'NOT_FOUND', message: `Job ${input.job_id} not found` });
+      return { message: 'Job deleted successfully', job_id: input.job_id };
+    }),
+
+  runNow: publicProcedure
+    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/run', tags: ['jobs'], summary: 'Queue a run now, or a backfill of start..end' } })
+    .input(z.object({ job_id: jobIdSchema, ...runRangeSchema.shape }).superRefine((value, ctx) => {
+      const checked = runRangeSchema.safeParse({ start: value.start, end: value.end });
+      if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+    }))
+    .output(ack.extend({ run_id: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const range = input.start && input.end ? { start: input.start, end: input.end } : undefined;
+      const run = await orNotFound(ctx.services.scheduler.runNow(input.job_id, range));
+      return { message: 'Job run queued', job_id: input.job_id, run_id: run.run_id };
+    }),
+
+  runs: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs/{job_id}/runs', tags: ['jobs'], summary: 'A job\'s runs, newest first' } })
+    .input(z.object({
+      job_id: jobIdSchema,
+      limit: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(10_000, { error: 'must be at most 10000' }).optional(),
+    }))
+    .output(z.object({ runs: z.array(runSchema) }))
+    .query(async ({ ctx, input }) => {
+      await orNotFound(ctx.services.registry.getOrThrow(input.job_id));
+      return { runs: await ctx.services.runs.list(input.job_id, input.limit) };
+    }),
+});
