@@ -20,7 +20,10 @@ async function redisCli(...args: string[]): Promise<string> {
 async function call(method: string, path: string, body?: unknown) {
   const res = await fetch(`${app.url}${path}`, {
     method,
-    ...(body !== undefined && { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    ...(body !== undefined && {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -87,7 +90,12 @@ describe('the seed scenario', () => {
 
     const status = await call('GET', '/scheduler/status');
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ running: true, active_jobs: 1, total_jobs: 1, max_concurrent_jobs: 3 });
+    expect(status.body).toMatchObject({
+      running: true,
+      active_jobs: 1,
+      total_jobs: 1,
+      max_concurrent_jobs: 3,
+    });
     expect(status.body.next_run).toEqual({ job_id: jobId, at: got.body.next_run });
     expect(status.body.instances.length).toBeGreaterThanOrEqual(1);
 
@@ -136,7 +144,12 @@ describe('the seed scenario', () => {
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\.1/);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/scheduler/jobs', '/scheduler/jobs/{job_id}', '/scheduler/status', '/scheduler/data/{symbol}']),
+      expect.arrayContaining([
+        '/scheduler/jobs',
+        '/scheduler/jobs/{job_id}',
+        '/scheduler/status',
+        '/scheduler/data/{symbol}',
+      ]),
     );
     expect((await call('GET', '/healthz')).status).toBe(200);
     expect((await call('GET', '/readyz')).body).toEqual({ status: 'ready' });
@@ -149,15 +162,26 @@ describe('the seed scenario', () => {
       ['Banks', ['JPM', 'BAC'], false],
       ['Energy', ['XOM'], true],
     ] as const) {
-      const res = await call('POST', '/scheduler/jobs', { name, stock_ids: symbols, schedule_time: '09:30', is_active: active });
+      const res = await call('POST', '/scheduler/jobs', {
+        name,
+        stock_ids: symbols,
+        schedule_time: '09:30',
+        is_active: active,
+      });
       ids.push(res.body.job_id);
     }
     const page = await call('GET', '/scheduler/jobs?limit=1&offset=1');
     expect(page.body.total).toBe(3);
     expect(page.body.jobs.map((j: { name: string }) => j.name)).toEqual(['Banks']);
-    expect((await call('GET', '/scheduler/jobs?q=msft')).body.jobs.map((j: { name: string }) => j.name)).toEqual(['Tech']);
+    expect(
+      (await call('GET', '/scheduler/jobs?q=msft')).body.jobs.map((j: { name: string }) => j.name),
+    ).toEqual(['Tech']);
     expect((await call('GET', '/scheduler/jobs?q=ban')).body.total).toBe(1);
-    expect((await call('GET', '/scheduler/jobs?active=false')).body.jobs.map((j: { name: string }) => j.name)).toEqual(['Banks']);
+    expect(
+      (await call('GET', '/scheduler/jobs?active=false')).body.jobs.map(
+        (j: { name: string }) => j.name,
+      ),
+    ).toEqual(['Banks']);
     expect((await call('GET', '/scheduler/jobs?active=true')).body.total).toBe(2);
     for (const id of ids) await call('DELETE', `/scheduler/jobs/${id}`);
   });

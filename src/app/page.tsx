@@ -27,7 +27,11 @@ export default function JobsPage() {
               <tr key={job.job_id}>
                 <td>{job.name}</td>
                 <td>{job.stock_ids.join(', ')}</td>
-                <td>{job.schedule_time ?? (job.schedule.kind === 'cron' ? job.schedule.expression : '')} {job.timezone}</td>
+                <td>
+                  {job.schedule_time ??
+                    (job.schedule.kind === 'cron' ? job.schedule.expression : '')}{' '}
+                  {job.timezone}
+                </td>
                 <td>{job.is_active ? 'Active' : 'Stopped'}</td>
               </tr>
             ))}

@@ -35,7 +35,11 @@ export async function boot(role: string): Promise<Runtime> {
   });
 
   let localRedis: ChildProcess | null = null;
-  const probe = createRedis(config.REDIS_URL, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  const probe = createRedis(config.REDIS_URL, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
   probe.on('error', () => undefined);
   const reachable = await probe.connect().then(
     () => true,
@@ -52,7 +56,8 @@ export async function boot(role: string): Promise<Runtime> {
   const redis = createRedis(config.REDIS_URL);
   let lastError = '';
   redis.on('error', (error: Error) => {
-    if (error.message !== lastError) logger.warn('Redis connection error', { error: error.message });
+    if (error.message !== lastError)
+      logger.warn('Redis connection error', { error: error.message });
     lastError = error.message;
   });
   redis.on('ready', () => {

@@ -20,17 +20,36 @@ export function hasRedisServerBinary(): boolean {
  * Starts a redis-server for `npm start` on a machine without one: data under `.data/redis`
  * with append-only persistence, so jobs survive a restart. The caller stops it on exit.
  */
-export async function startLocalRedis(port: number, logger: Logger, dataDir = '.data/redis'): Promise<ChildProcess> {
+export async function startLocalRedis(
+  port: number,
+  logger: Logger,
+  dataDir = '.data/redis',
+): Promise<ChildProcess> {
   const dir = path.resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--logfile', 'redis.log'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--logfile',
+      'redis.log',
+    ],
     { stdio: 'ignore' },
   );
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}; see ${dir}/redis.log`)));
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server exited with code ${code}; see ${dir}/redis.log`)),
+    );
     setTimeout(resolve, 200);
   });
   child.removeAllListeners('exit');

@@ -57,7 +57,11 @@ export async function startApp(
       if (found) return resolve(found);
       const timer = setTimeout(() => {
         listeners.delete(listener);
-        reject(new Error(`no log line matching ${pattern} in ${timeoutMs} ms; logs:\n${logs.join('\n')}`));
+        reject(
+          new Error(
+            `no log line matching ${pattern} in ${timeoutMs} ms; logs:\n${logs.join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       const listener = (line: string) => {
         if (pattern.test(line)) {
@@ -70,11 +74,17 @@ export async function startApp(
       child.once('exit', (code) => {
         clearTimeout(timer);
         listeners.delete(listener);
-        reject(new Error(`process exited (${code}) before logging ${pattern}; logs:\n${logs.join('\n')}`));
+        reject(
+          new Error(
+            `process exited (${code}) before logging ${pattern}; logs:\n${logs.join('\n')}`,
+          ),
+        );
       });
     });
 
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const app: AppProcess = {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -90,6 +100,8 @@ export async function startApp(
       await exited;
     },
   };
-  await waitForLog(options.entry === 'worker' ? /Job scheduler started/ : /Stock Scheduler listening/);
+  await waitForLog(
+    options.entry === 'worker' ? /Job scheduler started/ : /Stock Scheduler listening/,
+  );
   return app;
 }

@@ -10,7 +10,12 @@ export function testServices(
   env: Record<string, string> = {},
   options: { executor?: RunExecutor; role?: string } = {},
 ): Services & { config: Config } {
-  const config = loadConfig({ REDIS_URL: redisUrl, LOG_LEVEL: 'warn', SCHEDULER_TIMEZONE: 'UTC', ...env });
+  const config = loadConfig({
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'warn',
+    SCHEDULER_TIMEZONE: 'UTC',
+    ...env,
+  });
   const logger = createLogger({ level: config.LOG_LEVEL, format: 'pretty' });
   return createServices(config, logger, createRedis(redisUrl), options);
 }

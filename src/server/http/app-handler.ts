@@ -52,7 +52,10 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const ok = await Promise.race([
-          services.redis.ping().then(() => true, () => false),
+          services.redis.ping().then(
+            () => true,
+            () => false,
+          ),
           new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref()),
         ]);
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'redis unreachable' });
@@ -61,7 +64,8 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
       sendJson(res, 404, { message: `Nothing at ${path}`, code: 'NOT_FOUND' });
     } catch (error) {
       services.logger.error('request failed', { path, error });
-      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
+      if (!res.headersSent)
+        sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
       else res.end();
     }
   };

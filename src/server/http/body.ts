@@ -9,7 +9,10 @@ export class BodyTooLargeError extends Error {
 /** Reads a request body up to `limit` bytes; past it, stops reading and throws. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError(`request body of ${declared} bytes is over the ${limit} byte limit`);
+  if (declared > limit)
+    throw new BodyTooLargeError(
+      `request body of ${declared} bytes is over the ${limit} byte limit`,
+    );
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -40,7 +40,10 @@ export function createRestHandler(services: Services) {
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           res.setHeader('Connection', 'close');
-          return sendJson(res, ...errorBody(413, 'PAYLOAD_TOO_LARGE', `${error.message}: send at most 1 MiB`));
+          return sendJson(
+            res,
+            ...errorBody(413, 'PAYLOAD_TOO_LARGE', `${error.message}: send at most 1 MiB`),
+          );
         }
         throw error;
       }
@@ -62,7 +65,10 @@ export function createRestHandler(services: Services) {
         try {
           parsed = JSON.parse(raw);
         } catch (error) {
-          return sendJson(res, ...errorBody(400, 'PARSE_ERROR', `Malformed JSON body: ${(error as Error).message}`));
+          return sendJson(
+            res,
+            ...errorBody(400, 'PARSE_ERROR', `Malformed JSON body: ${(error as Error).message}`),
+          );
         }
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
           return sendJson(res, ...errorBody(400, 'BAD_REQUEST', 'The JSON body must be an object'));
@@ -85,7 +91,8 @@ export function createRestHandler(services: Services) {
       createContext: context,
       responseMeta: ({ paths, errors }) => {
         const path = paths?.[0];
-        if (errors.length === 0 && path && SUCCESS_STATUS[path]) return { status: SUCCESS_STATUS[path] };
+        if (errors.length === 0 && path && SUCCESS_STATUS[path])
+          return { status: SUCCESS_STATUS[path] };
         return {};
       },
       onError: ({ error, path }) => {

@@ -57,7 +57,13 @@ return 0
 `;
 
 type Scripts = Redis & {
-  fireClaim(due: string, pending: string, job: string, events: string, ...argv: string[]): Promise<number>;
+  fireClaim(
+    due: string,
+    pending: string,
+    job: string,
+    events: string,
+    ...argv: string[]
+  ): Promise<number>;
   fireDrop(due: string, ...argv: string[]): Promise<number>;
   __fireScripts?: boolean;
 };
@@ -169,13 +175,24 @@ export class Dispatcher {
   async tick(): Promise<boolean> {
     this.stats.wakeups++;
     const now = this.now();
-    const due = await this.redis.zrangebyscore(keys.due, '-inf', now, 'WITHSCORES', 'LIMIT', 0, this.batchSize);
+    const due = await this.redis.zrangebyscore(
+      keys.due,
+      '-inf',
+      now,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      this.batchSize,
+    );
     if (due.length === 0) return false;
     const entries: { jobId: string; fireMs: number }[] = [];
-    for (let i = 0; i < due.length; i += 2) entries.push({ jobId: due[i]!, fireMs: Number(due[i + 1]) });
+    for (let i = 0; i < due.length; i += 2)
+      entries.push({ jobId: due[i]!, fireMs: Number(due[i + 1]) });
     const raws = await this.redis.mget(entries.map((e) => keys.job(e.jobId)));
 
-    const pipeline = this.redis.pipeline() as unknown as Scripts & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as unknown as Scripts & {
+      exec(): Promise<[Error | null, unknown][] | null>;
+    };
     const claims: (ClaimedFire | null)[] = [];
     const missed: Run[] = [];
     entries.forEach((entry, i) => {
@@ -187,13 +204,16 @@ export class Dispatcher {
         return;
       }
       const plan = this.plan(job, entry.fireMs, now);
-      const fire: ClaimedFire | null = plan.runAt === null ? null : {
-        job_id: job.job_id,
-        fire_ms: plan.runAt,
-        run_id: this.opts.newRunId(),
-        coalesced: plan.coalesced,
-        late: plan.late,
-      };
+      const fire: ClaimedFire | null =
+        plan.runAt === null
+          ? null
+          : {
+              job_id: job.job_id,
+              fire_ms: plan.runAt,
+              run_id: this.opts.newRunId(),
+              coalesced: plan.coalesced,
+              late: plan.late,
+            };
       if (plan.runAt === null) {
         missed.push(missedRun(job, entry.fireMs, plan.lastMissed, now, this.opts.newRunId()));
       }
@@ -246,7 +266,8 @@ export class Dispatcher {
       coalesced++;
       next = nextFireTime(job.schedule, job.timezone, next);
     }
-    if (next && next.getTime() <= now) next = nextFireTime(job.schedule, job.timezone, new Date(now));
+    if (next && next.getTime() <= now)
+      next = nextFireTime(job.schedule, job.timezone, new Date(now));
     const lateMs = now - last;
     const runAt = lateMs <= this.opts.misfireGraceMs ? last : null;
     return { next, runAt, lastMissed: last, coalesced, late: coalesced > 1 || lateMs > 60_000 };
@@ -267,7 +288,9 @@ export class Dispatcher {
       if (this.now() - fire.at > PENDING_RETRY_MS) stale.push(fire);
     }
     if (stale.length === 0) return;
-    this.opts.logger.warn('Re-enqueuing fires an instance claimed but did not queue', { count: stale.length });
+    this.opts.logger.warn('Re-enqueuing fires an instance claimed but did not queue', {
+      count: stale.length,
+    });
     await this.handOver(stale);
   }
 }

@@ -42,7 +42,15 @@ export class EventLog {
    * own (XREAD BLOCK holds it for the whole wait).
    */
   static async read(conn: Redis, afterId: string, blockMs: number): Promise<StoredEvent[]> {
-    const result = await conn.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', keys.events, afterId);
+    const result = await conn.xread(
+      'COUNT',
+      500,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      keys.events,
+      afterId,
+    );
     if (!result) return [];
     const out: StoredEvent[] = [];
     for (const [, entries] of result) {

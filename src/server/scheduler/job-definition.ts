@@ -5,7 +5,11 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 
-export const SYMBOL_PATTERN = /^[A-Z0-9][A-Z0-9.\-=^]{0,19}$/;
+/**
+ * CONTRACT.md's pattern, `^[A-Z0-9][A-Z0-9.\-=^]{0,19}$`, with one widening its own examples
+ * need: a leading `^` for indices (^GSPC). Never `:`, `*`, space or a control character.
+ */
+export const SYMBOL_PATTERN = /^(?=.{1,20}$)\^?[A-Z0-9][A-Z0-9.\-=^]*$/;
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -40,7 +44,7 @@ export const symbolSchema = z
   .toUpperCase()
   .regex(SYMBOL_PATTERN, {
     error: (issue) =>
-      `"${String(issue.input)}" is not a valid symbol: 1 to 20 of A-Z 0-9 . - = ^, starting with a letter or digit`,
+      `"${String(issue.input)}" is not a valid symbol: 1 to 20 of A-Z 0-9 . - = ^, starting with a letter, a digit or ^ and a letter or digit`,
   });
 
 export const stockIdsSchema = z
@@ -197,13 +201,19 @@ export type RunStatus = z.infer<typeof runStatusSchema>;
 
 const isoDateTime = z.string();
 
+/** A schedule as stored and returned: already normalised, so plain shapes (no transforms). */
+export const storedScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('daily'), times: z.array(z.string()), days: z.array(weekdaySchema) }),
+  z.object({ kind: z.literal('cron'), expression: z.string() }),
+]);
+
 /** A stored job, exactly the object of CONTRACT.md section 2. */
 export const jobSchema = z.object({
   job_id: z.string(),
   name: z.string(),
   stock_ids: z.array(z.string()),
   schedule_time: z.string().nullable(),
-  schedule: scheduleSchema,
+  schedule: storedScheduleSchema,
   timezone: z.string(),
   lookback_days: z.number(),
   is_active: z.boolean(),

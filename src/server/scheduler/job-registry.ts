@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
-import {
-  normaliseSchedule,
-  type Job,
-  type JobCreate,
-  type JobUpdate,
-} from './job-definition';
+import { normaliseSchedule, type Job, type JobCreate, type JobUpdate } from './job-definition';
 import { nextFireTime } from './schedule';
 
 export class JobNotFoundError extends Error {
@@ -126,7 +121,13 @@ return out
 `;
 
 type Scripts = {
-  jobCreate(job: string, index: string, due: string, events: string, ...argv: string[]): Promise<number>;
+  jobCreate(
+    job: string,
+    index: string,
+    due: string,
+    events: string,
+    ...argv: string[]
+  ): Promise<number>;
   jobCas(job: string, due: string, events: string, ...argv: string[]): Promise<number>;
   jobDelete(
     job: string,
@@ -313,7 +314,8 @@ export class JobRegistry {
       );
       if (result === 1) return job;
       if (result === -1) throw new JobNotFoundError(jobId);
-      if (attempt > 1000) throw new Error(`could not update job ${jobId}: too many concurrent writers`);
+      if (attempt > 1000)
+        throw new Error(`could not update job ${jobId}: too many concurrent writers`);
     }
   }
 

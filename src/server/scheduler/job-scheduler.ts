@@ -30,7 +30,11 @@ export interface RunExecutor {
   execute(
     req: { run_id: string; job_id: string; symbols: string[]; start: string; end: string },
     opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
-  ): Promise<{ status: 'completed' | 'partial' | 'failed'; symbols: SymbolOutcome[]; error: string | null }>;
+  ): Promise<{
+    status: 'completed' | 'partial' | 'failed';
+    symbols: SymbolOutcome[];
+    error: string | null;
+  }>;
 }
 
 export interface InstanceInfo {
@@ -76,7 +80,10 @@ end
 return 0
 `;
 
-type LockRedis = Redis & { jobLockOp(key: string, op: string, runId: string, ttl: string): Promise<number>; __lockScript?: boolean };
+type LockRedis = Redis & {
+  jobLockOp(key: string, op: string, runId: string, ttl: string): Promise<number>;
+  __lockScript?: boolean;
+};
 
 export interface JobSchedulerOptions {
   config: Config;
@@ -157,7 +164,12 @@ export class JobScheduler {
         enqueue: (fires) => this.enqueueFires(fires),
         recordMissed: async (run) => {
           await this.opts.runs.save(run);
-          await this.opts.events.publish({ type: 'run', action: 'missed', job_id: run.job_id, run });
+          await this.opts.events.publish({
+            type: 'run',
+            action: 'missed',
+            job_id: run.job_id,
+            run,
+          });
         },
         newRunId: randomUUID,
       });
@@ -191,7 +203,9 @@ export class JobScheduler {
         new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
       ]);
       if (timedOut) {
-        this.opts.logger.warn('Shutdown timeout: handing running runs back to the queue', { runs: this.active.size });
+        this.opts.logger.warn('Shutdown timeout: handing running runs back to the queue', {
+          runs: this.active.size,
+        });
         for (const controller of this.active.values()) controller.abort();
         await closing;
       }
@@ -265,7 +279,13 @@ export class JobScheduler {
     if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
     await this.queue.add(
       run.trigger,
-      { run_id: run.run_id, job_id: jobId, trigger: run.trigger, start: window.start, end: window.end },
+      {
+        run_id: run.run_id,
+        job_id: jobId,
+        trigger: run.trigger,
+        start: window.start,
+        end: window.end,
+      },
       { jobId: `${run.trigger}:${jobId}:${run.run_id}`, ...this.jobOptions() },
     );
     await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
@@ -321,12 +341,27 @@ export class JobScheduler {
         progress: { done: 0, total: job.stock_ids.length },
       };
       if (!(await runs.save(run))) return 'job deleted';
-      const running = await registry.mutate(job.job_id, (j) => ({ job: { ...j, status: 'running' }, touch: false }));
-      await events.publish({ type: 'run', action: 'started', job_id: job.job_id, run, job: running });
+      const running = await registry.mutate(job.job_id, (j) => ({
+        job: { ...j, status: 'running' },
+        touch: false,
+      }));
+      await events.publish({
+        type: 'run',
+        action: 'started',
+        job_id: job.job_id,
+        run,
+        job: running,
+      });
 
       let lastSave = 0;
       const result = await this.opts.executor.execute(
-        { run_id: run.run_id, job_id: job.job_id, symbols: job.stock_ids, start: run.start, end: run.end },
+        {
+          run_id: run.run_id,
+          job_id: job.job_id,
+          symbols: job.stock_ids,
+          start: run.start,
+          end: run.end,
+        },
         {
           signal: controller.signal,
           onProgress: (done, total) => {
@@ -334,9 +369,12 @@ export class JobScheduler {
             const now = Date.now();
             if (now - lastSave < PROGRESS_SAVE_MS && done < total) return;
             lastSave = now;
-            void runs.save(run).then(() =>
-              events.publish({ type: 'run', action: 'progress', job_id: job.job_id, run }),
-            ).catch(() => undefined);
+            void runs
+              .save(run)
+              .then(() =>
+                events.publish({ type: 'run', action: 'progress', job_id: job.job_id, run }),
+              )
+              .catch(() => undefined);
           },
         },
       );
@@ -355,12 +393,30 @@ export class JobScheduler {
       await runs.save(run);
       const finished = await registry
         .mutate(job.job_id, (j) => ({
-          job: { ...j, status: result.status, last_run_status: result.status, last_run: run.started_at },
+          job: {
+            ...j,
+            status: result.status,
+            last_run_status: result.status,
+            last_run: run.started_at,
+          },
           touch: false,
         }))
-        .catch((error: unknown) => (error instanceof JobNotFoundError ? null : Promise.reject(error)));
-      await events.publish({ type: 'run', action: 'finished', job_id: job.job_id, run, job: finished });
-      logger.info('Run finished', { job_id: job.job_id, run_id: run.run_id, status: run.status, trigger: run.trigger });
+        .catch((error: unknown) =>
+          error instanceof JobNotFoundError ? null : Promise.reject(error),
+        );
+      await events.publish({
+        type: 'run',
+        action: 'finished',
+        job_id: job.job_id,
+        run,
+        job: finished,
+      });
+      logger.info('Run finished', {
+        job_id: job.job_id,
+        run_id: run.run_id,
+        status: run.status,
+        trigger: run.trigger,
+      });
       return run.status;
     } finally {
       clearInterval(renew);
@@ -371,7 +427,10 @@ export class JobScheduler {
 
   private baseRun(job: Job, data: RunData, now: Date): Run {
     const scheduledFor = data.fire_ms !== undefined ? new Date(data.fire_ms) : null;
-    const window = data.start && data.end ? { start: data.start, end: data.end } : runWindow(job, scheduledFor ?? now);
+    const window =
+      data.start && data.end
+        ? { start: data.start, end: data.end }
+        : runWindow(job, scheduledFor ?? now);
     return {
       run_id: data.run_id,
       job_id: job.job_id,
@@ -384,7 +443,10 @@ export class JobScheduler {
       status: 'running',
       symbols: [],
       error: null,
-      ...(data.late && { late: true, note: `late run${(data.coalesced ?? 1) > 1 ? ` coalescing ${data.coalesced} missed fire times` : ''}` }),
+      ...(data.late && {
+        late: true,
+        note: `late run${(data.coalesced ?? 1) > 1 ? ` coalescing ${data.coalesced} missed fire times` : ''}`,
+      }),
     };
   }
 
@@ -408,7 +470,13 @@ export class JobScheduler {
         job: { ...j, status: 'failed', last_run_status: 'failed', last_run: run.started_at },
         touch: false,
       }));
-      await this.opts.events.publish({ type: 'run', action: 'finished', job_id: job.job_id, run, job: updated });
+      await this.opts.events.publish({
+        type: 'run',
+        action: 'finished',
+        job_id: job.job_id,
+        run,
+        job: updated,
+      });
     } catch (e) {
       this.opts.logger.warn('Could not record a failed run', { error: (e as Error).message });
     }
@@ -446,13 +514,19 @@ export class JobScheduler {
       running_jobs: counts.active ?? 0,
       max_concurrent_jobs: this.opts.config.MAX_CONCURRENT_RUNS,
       queued_runs: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
-      next_run: first.length >= 2 ? { job_id: first[0]!, at: new Date(Number(first[1])).toISOString() } : null,
+      next_run:
+        first.length >= 2
+          ? { job_id: first[0]!, at: new Date(Number(first[1])).toISOString() }
+          : null,
     };
   }
 }
 
 /** `[run date - lookback_days, run date]`, dates in the job's zone. */
-export function runWindow(job: Pick<Job, 'timezone' | 'lookback_days'>, at: Date): { start: string; end: string } {
+export function runWindow(
+  job: Pick<Job, 'timezone' | 'lookback_days'>,
+  at: Date,
+): { start: string; end: string } {
   const end = zonedDateString(at, job.timezone);
   return { start: addDays(end, -job.lookback_days), end };
 }

@@ -35,7 +35,7 @@ function wallOf(ms: number, zone: string): number {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
   }
   const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return wall + (ms % 1000 + 1000) % 1000;
+  return wall + (((ms % 1000) + 1000) % 1000);
 }
 
 function offsetAt(ms: number, zone: string): number {
@@ -78,7 +78,12 @@ function minutesOf(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
-function nextDaily(times: string[], days: readonly Weekday[], zone: string, after: number): number | null {
+function nextDaily(
+  times: string[],
+  days: readonly Weekday[],
+  zone: string,
+  after: number,
+): number | null {
   const startDay = Math.floor(wallOf(after, zone) / DAY) * DAY - DAY;
   const sorted = times.map(minutesOf).sort((a, b) => a - b);
   for (let day = startDay; day <= startDay + 9 * DAY; day += DAY) {
@@ -129,7 +134,12 @@ export function nextFireTime(schedule: Schedule, timezone: string, after: Date):
   return ms === null ? null : new Date(ms);
 }
 
-export function nextFireTimes(schedule: Schedule, timezone: string, after: Date, count: number): Date[] {
+export function nextFireTimes(
+  schedule: Schedule,
+  timezone: string,
+  after: Date,
+  count: number,
+): Date[] {
   const out: Date[] = [];
   let cursor = after;
   while (out.length < count) {
@@ -157,7 +167,13 @@ export function zoneCity(timezone: string): string {
 }
 
 const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun',
+  mon: 'Mon',
+  tue: 'Tue',
+  wed: 'Wed',
+  thu: 'Thu',
+  fri: 'Fri',
+  sat: 'Sat',
+  sun: 'Sun',
 };
 
 function describeDays(days: readonly Weekday[]): string {
@@ -165,7 +181,9 @@ function describeDays(days: readonly Weekday[]): string {
   if (set.size === 7) return 'Every day';
   if (set.size === 5 && !set.has('sat') && !set.has('sun')) return 'Weekdays';
   if (set.size === 2 && set.has('sat') && set.has('sun')) return 'Weekends';
-  return WEEKDAYS.filter((d) => set.has(d)).map((d) => DAY_NAMES[d]).join(', ');
+  return WEEKDAYS.filter((d) => set.has(d))
+    .map((d) => DAY_NAMES[d])
+    .join(', ');
 }
 
 function describeCron(expression: string): string {
@@ -179,7 +197,8 @@ function describeCron(expression: string): string {
     if (/^\*\/(\d+)$/.test(min!) && hour === '*' && dom === '*' && mon === '*' && dow === '*') {
       return `Every ${min!.slice(2)} minutes`;
     }
-    if (min === '*' && hour === '*' && dom === '*' && mon === '*' && dow === '*') return 'Every minute';
+    if (min === '*' && hour === '*' && dom === '*' && mon === '*' && dow === '*')
+      return 'Every minute';
     if (/^\d+$/.test(min!) && /^\d+$/.test(hour!) && dom === '*' && mon === '*') {
       const at = `${hour!.padStart(2, '0')}:${min!.padStart(2, '0')}`;
       if (dow === '*') return `Every day at ${at}`;
@@ -194,6 +213,7 @@ export function describeSchedule(schedule: Schedule, timezone: string): string {
   const city = zoneCity(timezone);
   if (schedule.kind === 'cron') return `${describeCron(schedule.expression)}, ${city}`;
   const times = schedule.times;
-  const list = times.length <= 1 ? (times[0] ?? '') : `${times.slice(0, -1).join(', ')} and ${times.at(-1)}`;
+  const list =
+    times.length <= 1 ? (times[0] ?? '') : `${times.slice(0, -1).join(', ')} and ${times.at(-1)}`;
   return `${describeDays(schedule.days)} at ${list}, ${city}`;
 }

@@ -31,13 +31,28 @@ export const stockRecordSchema = z.object({
 
 export const dataRouter = router({
   get: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/data/{symbol}', tags: ['data'], summary: 'The newest stored record of a symbol, or the one for start..end' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/data/{symbol}',
+        tags: ['data'],
+        summary: 'The newest stored record of a symbol, or the one for start..end',
+      },
+    })
     .input(
       z
-        .object({ symbol: symbolSchema, start: dateStringSchema.optional(), end: dateStringSchema.optional() })
+        .object({
+          symbol: symbolSchema,
+          start: dateStringSchema.optional(),
+          end: dateStringSchema.optional(),
+        })
         .superRefine((value, ctx) => {
           if ((value.start === undefined) !== (value.end === undefined)) {
-            ctx.addIssue({ code: 'custom', path: [value.start === undefined ? 'start' : 'end'], message: 'give both start and end, or neither' });
+            ctx.addIssue({
+              code: 'custom',
+              path: [value.start === undefined ? 'start' : 'end'],
+              message: 'give both start and end, or neither',
+            });
           }
         }),
     )

@@ -62,7 +62,9 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
 
 export const jobsRouter = router({
   create: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs', tags: ['jobs'], summary: 'Create a job' } })
+    .meta({
+      openapi: { method: 'POST', path: '/scheduler/jobs', tags: ['jobs'], summary: 'Create a job' },
+    })
     .input(jobCreateSchema)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
@@ -71,19 +73,40 @@ export const jobsRouter = router({
     }),
 
   list: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs', tags: ['jobs'], summary: 'List jobs, oldest first' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/jobs',
+        tags: ['jobs'],
+        summary: 'List jobs, oldest first',
+      },
+    })
     .input(listInput)
     .output(z.object({ jobs: z.array(jobSchema), total: z.number() }))
     .query(({ ctx, input }) => ctx.services.registry.list(input ?? {})),
 
   get: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'One job' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/jobs/{job_id}',
+        tags: ['jobs'],
+        summary: 'One job',
+      },
+    })
     .input(byId)
     .output(jobSchema)
     .query(({ ctx, input }) => orNotFound(ctx.services.registry.getOrThrow(input.job_id))),
 
   update: publicProcedure
-    .meta({ openapi: { method: 'PUT', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'Change any subset of a job\'s fields' } })
+    .meta({
+      openapi: {
+        method: 'PUT',
+        path: '/scheduler/jobs/{job_id}',
+        tags: ['jobs'],
+        summary: "Change any subset of a job's fields",
+      },
+    })
     .input(updateInput)
     .output(ack.extend({ job: jobSchema }))
     .mutation(async ({ ctx, input }) => {
@@ -93,7 +116,14 @@ export const jobsRouter = router({
     }),
 
   stop: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/stop', tags: ['jobs'], summary: 'Stop a job (idempotent)' } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/scheduler/jobs/{job_id}/stop',
+        tags: ['jobs'],
+        summary: 'Stop a job (idempotent)',
+      },
+    })
     .input(byId)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
@@ -102,7 +132,14 @@ export const jobsRouter = router({
     }),
 
   start: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/start', tags: ['jobs'], summary: 'Start a job (idempotent)' } })
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/scheduler/jobs/{job_id}/start',
+        tags: ['jobs'],
+        summary: 'Start a job (idempotent)',
+      },
+    })
     .input(byId)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
@@ -111,21 +148,40 @@ export const jobsRouter = router({
     }),
 
   delete: publicProcedure
-    .meta({ openapi: { method: 'DELETE', path: '/scheduler/jobs/{job_id}', tags: ['jobs'], summary: 'Delete a job and its runs' } })
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/scheduler/jobs/{job_id}',
+        tags: ['jobs'],
+        summary: 'Delete a job and its runs',
+      },
+    })
     .input(byId)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
       const deleted = await ctx.services.registry.delete(input.job_id);
-      if (!deleted) throw new TRPCError({ code: 'NOT_FOUND', message: `Job ${input.job_id} not found` });
+      if (!deleted)
+        throw new TRPCError({ code: 'NOT_FOUND', message: `Job ${input.job_id} not found` });
       return { message: 'Job deleted successfully', job_id: input.job_id };
     }),
 
   runNow: publicProcedure
-    .meta({ openapi: { method: 'POST', path: '/scheduler/jobs/{job_id}/run', tags: ['jobs'], summary: 'Queue a run now, or a backfill of start..end' } })
-    .input(z.object({ job_id: jobIdSchema, ...runRangeSchema.shape }).superRefine((value, ctx) => {
-      const checked = runRangeSchema.safeParse({ start: value.start, end: value.end });
-      if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
-    }))
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/scheduler/jobs/{job_id}/run',
+        tags: ['jobs'],
+        summary: 'Queue a run now, or a backfill of start..end',
+      },
+    })
+    .input(
+      z.object({ job_id: jobIdSchema, ...runRangeSchema.shape }).superRefine((value, ctx) => {
+        const checked = runRangeSchema.safeParse({ start: value.start, end: value.end });
+        if (!checked.success)
+          for (const issue of checked.error.issues)
+            ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+      }),
+    )
     .output(ack.extend({ run_id: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const range = input.start && input.end ? { start: input.start, end: input.end } : undefined;
@@ -134,11 +190,25 @@ export const jobsRouter = router({
     }),
 
   runs: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/jobs/{job_id}/runs', tags: ['jobs'], summary: 'A job\'s runs, newest first' } })
-    .input(z.object({
-      job_id: jobIdSchema,
-      limit: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }).max(10_000, { error: 'must be at most 10000' }).optional(),
-    }))
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/jobs/{job_id}/runs',
+        tags: ['jobs'],
+        summary: "A job's runs, newest first",
+      },
+    })
+    .input(
+      z.object({
+        job_id: jobIdSchema,
+        limit: z.coerce
+          .number({ error: 'must be a number' })
+          .int({ error: 'must be a whole number' })
+          .min(1, { error: 'must be at least 1' })
+          .max(10_000, { error: 'must be at most 10000' })
+          .optional(),
+      }),
+    )
     .output(z.object({ runs: z.array(runSchema) }))
     .query(async ({ ctx, input }) => {
       await orNotFound(ctx.services.registry.getOrThrow(input.job_id));

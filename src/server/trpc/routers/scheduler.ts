@@ -28,13 +28,27 @@ const statusSchema = z.object({
 
 export const schedulerRouter = router({
   status: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/status', tags: ['scheduler'], summary: 'Scheduler instances, queue and next fire' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/status',
+        tags: ['scheduler'],
+        summary: 'Scheduler instances, queue and next fire',
+      },
+    })
     .input(z.object({}).optional())
     .output(statusSchema)
     .query(({ ctx }) => ctx.services.scheduler.status()),
 
   dashboard: publicProcedure
-    .meta({ openapi: { method: 'GET', path: '/scheduler/dashboard', tags: ['scheduler'], summary: 'Status, every job and today\'s counts' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/dashboard',
+        tags: ['scheduler'],
+        summary: "Status, every job and today's counts",
+      },
+    })
     .input(z.object({}).optional())
     .output(
       z.object({
@@ -51,7 +65,10 @@ export const schedulerRouter = router({
     )
     .query(async ({ ctx }) => {
       const { services } = ctx;
-      const [status, jobs] = await Promise.all([services.scheduler.status(), services.registry.all()]);
+      const [status, jobs] = await Promise.all([
+        services.scheduler.status(),
+        services.registry.all(),
+      ]);
       const zone = services.config.SCHEDULER_TIMEZONE;
       const today = zonedDateString(new Date(), zone);
       const ranToday = (j: (typeof jobs)[number]) =>
@@ -62,9 +79,11 @@ export const schedulerRouter = router({
         summary: {
           total: jobs.length,
           active: jobs.filter((j) => j.is_active).length,
-          completed_today: jobs.filter((j) => ranToday(j) && j.last_run_status === 'completed').length,
+          completed_today: jobs.filter((j) => ranToday(j) && j.last_run_status === 'completed')
+            .length,
           failed_today: jobs.filter(
-            (j) => ranToday(j) && (j.last_run_status === 'failed' || j.last_run_status === 'partial'),
+            (j) =>
+              ranToday(j) && (j.last_run_status === 'failed' || j.last_run_status === 'partial'),
           ).length,
           running: jobs.filter((j) => j.status === 'running').length,
         },
