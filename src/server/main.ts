@@ -72,7 +72,7 @@ export async function boot(role: string): Promise<Runtime> {
     localRedis?.kill('SIGTERM');
     process.exit(1);
   }
-  const services = createServices(config, logger, redis);
+  const services = createServices(config, logger, redis, { role });
   return {
     config,
     logger,

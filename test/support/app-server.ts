@@ -7,7 +7,6 @@ import path from 'node:path';
 import { freePort } from './redis-server';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface AppProcess {
   url: string;
@@ -27,7 +26,8 @@ export async function startApp(
   const port = options.port ?? (await freePort());
   const entry = options.entry === 'worker' ? 'src/worker.ts' : 'server.ts';
   const logs: string[] = [];
-  const child = spawn(TSX, [entry], {
+  // node --import tsx: one process, so signals reach the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -325,6 +325,7 @@ export class JobScheduler {
 
     const controller = new AbortController();
     this.active.set(data.run_id, controller);
+    void this.beat().catch(() => undefined);
     const renew = setInterval(
       () => void this.lock(job.job_id, 'acquire', data.run_id).catch(() => undefined),
       (this.opts.config.RUN_LOCK_SECONDS * 1000) / 3,
@@ -421,6 +422,7 @@ export class JobScheduler {
     } finally {
       clearInterval(renew);
       this.active.delete(data.run_id);
+      void this.beat().catch(() => undefined);
       await this.lock(job.job_id, 'release', data.run_id).catch(() => undefined);
     }
   }
