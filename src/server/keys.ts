@@ -26,6 +26,14 @@ export const keys = {
   queueName: 'runs',
   /** Provider rate-limit window counters. */
   providerRate: (provider: string, second: number) => `scheduler:rate:${provider}:${second}`,
+  /** String: the provider's next free request slot in ms (GCRA pacing shared by all processes). */
+  providerPace: (provider: string) => `scheduler:rate_pace:${provider}`,
+  /** String: token of the process fetching (symbol, start, end) right now; short TTL, renewed. */
+  fetchLock: (symbol: string, start: string, end: string) =>
+    `scheduler:fetch_lock:${symbol}:${start}:${end}`,
+  /** String: JSON outcome of the last shared fetch of (symbol, start, end), for its waiters. */
+  fetchResult: (symbol: string, start: string, end: string) =>
+    `scheduler:fetch_result:${symbol}:${start}:${end}`,
   stockData: (symbol: string, start: string, end: string) =>
     `scheduled_stock_data:${symbol}:${start}:${end}`,
   stockDataPattern: (symbol: string) => `scheduled_stock_data:${symbol}:*`,

@@ -1,51 +1,202 @@
+/**
+ * The provider's request budget: at most `maxRps` requests started in any one second by all
+ * processes sharing Redis, and at most `concurrency` in flight from this process.
+ */
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
 
 /**
- * A fixed-window counter per second in Redis: every process takes its request slots from the
- * same counter, so together they never exceed `maxPerSecond`. Returns 0 when a slot was taken,
- * else the ms until the next window.
+ * GCRA without burst, as a reservation: the key holds the theoretical time (ms, Redis clock) of
+ * the next free slot. Each call takes the slot at max(now, next), moves `next` one interval on,
+ * and answers how long to wait before sending. Because every process reserves through this one
+ * script, slots are handed out one interval apart in a single global order: no polling, no
+ * thundering herd when a second turns over, and no burst of 2 x maxRps across a window edge as
+ * per-second counters allow. A process that dies after reserving only wastes its slots.
+ *
+ * ARGV[1] = interval ms, ARGV[2] = 'take' | 'pause', ARGV[3] = pause ms.
  */
-const TAKE_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], 2000) end
-if n <= tonumber(ARGV[1]) then return 0 end
-return 1000 - tonumber(ARGV[2])
+const PACE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local next = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = math.max(next, now)
+if ARGV[2] == 'pause' then
+  local until_ = math.max(next, now + tonumber(ARGV[3]))
+  redis.call('SET', KEYS[1], string.format('%.3f', until_), 'PX', math.ceil(until_ - now) + 1000)
+  return 0
+end
+local after = at + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], string.format('%.3f', after), 'PX', math.ceil(after - now) + 1000)
+return math.ceil(at - now)
 `;
 
-type WithTake = Redis & {
-  rateTake(key: string, max: string, msIntoSecond: string): Promise<number>;
-  __rateScript?: boolean;
+/** A request woken late takes a fresh slot at most this many times, then goes anyway. */
+const MAX_SLOT_ATTEMPTS = 3;
+
+type PaceRedis = Redis & {
+  providerPace(key: string, intervalMs: string, op: string, pauseMs: string): Promise<number>;
 };
 
-export class RateLimiter {
-  private readonly redis: WithTake;
+const defined = new WeakSet<Redis>();
 
-  constructor(
-    redis: Redis,
-    private readonly provider: string,
-    private readonly maxPerSecond: number,
-  ) {
-    this.redis = redis as WithTake;
-    if (!this.redis.__rateScript) {
-      redis.defineCommand('rateTake', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-      this.redis.__rateScript = true;
+function abortable(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A FIFO counting semaphore; a waiter whose signal aborts leaves the queue. */
+class Semaphore {
+  private active = 0;
+  private readonly waiters: { resolve: () => void }[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get inUse(): number {
+    return this.active;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.active < this.size) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(signal?.reason);
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    // The slot was handed over by release() without decrementing: nothing to count here.
+  }
+
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next.resolve();
+    else this.active--;
+  }
+}
+
+export interface RateLimiterOptions {
+  redis: Redis;
+  /** The provider's name: processes limit themselves together per provider. */
+  provider: string;
+  maxRps: number;
+  concurrency: number;
+  /**
+   * Slack added to each second (default 50 ms), so that requests reaching the provider a little
+   * late (timers, network, a busy CPU) still never put maxRps + 1 starts into any one second as
+   * it measures them. A request woken more than half of this after its slot takes a new one.
+   */
+  jitterMarginMs?: number;
+}
+
+export class RateLimiter {
+  private readonly redis: PaceRedis;
+  private readonly intervalMs: number;
+  private readonly marginMs: number;
+  private readonly slots: Semaphore;
+  private readonly key: string;
+
+  constructor(private readonly opts: RateLimiterOptions) {
+    if (!Number.isInteger(opts.maxRps) || opts.maxRps < 1) {
+      throw new Error(`PROVIDER_MAX_RPS must be a whole number >= 1, got ${opts.maxRps}`);
+    }
+    if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) {
+      throw new Error(`PROVIDER_CONCURRENCY must be a whole number >= 1, got ${opts.concurrency}`);
+    }
+    this.redis = opts.redis as PaceRedis;
+    if (!defined.has(opts.redis)) {
+      opts.redis.defineCommand('providerPace', { numberOfKeys: 1, lua: PACE_SCRIPT });
+      defined.add(opts.redis);
+    }
+    this.marginMs = opts.jitterMarginMs ?? 50;
+    this.intervalMs = (1000 + this.marginMs) / opts.maxRps;
+    this.slots = new Semaphore(opts.concurrency);
+    this.key = keys.providerPace(opts.provider);
+  }
+
+  /** Requests of this process in flight or waiting for their slot's time. */
+  get inFlight(): number {
+    return this.slots.inUse;
+  }
+
+  /**
+   * Waits for a local concurrency slot, then for a shared rate slot, and returns the function
+   * that gives the concurrency slot back. The concurrency slot is taken first so that a process
+   * never holds more than `concurrency` reservations: slots are not booked far ahead by
+   * requests that could not be sent yet anyway.
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    await this.slots.acquire(signal);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.slots.release();
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        // Measured from before the call, `due` is never later than the slot: lateness is
+        // overestimated by one round trip at most, never missed.
+        const asked = performance.now();
+        const waitMs = await this.redis.providerPace(
+          this.key,
+          String(this.intervalMs),
+          'take',
+          '0',
+        );
+        const due = asked + waitMs;
+        const sleepMs = due - performance.now();
+        if (sleepMs > 0) await abortable(sleepMs, signal);
+        const lateMs = performance.now() - due;
+        if (lateMs <= this.marginMs / 2 || attempt >= MAX_SLOT_ATTEMPTS) return release;
+        // The event loop kept us past our slot (a busy process or CPU): sent now, this request
+        // would crowd the slots after it, which are on time. Give the slot up, take a new one.
+        signal?.throwIfAborted();
+      }
+    } catch (error) {
+      release();
+      throw error;
     }
   }
 
-  /** Waits until a request slot is free in the shared per-second window, then takes it. */
-  async acquire(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const now = Date.now();
-      const second = Math.floor(now / 1000);
-      const wait = await this.redis.rateTake(
-        keys.providerRate(this.provider, second),
-        String(this.maxPerSecond),
-        String(now - second * 1000),
-      );
-      if (wait <= 0) return;
-      await new Promise((r) => setTimeout(r, wait + Math.random() * 5));
+  /** Runs `fn` inside a slot. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.acquire(signal);
+    try {
+      return await fn();
+    } finally {
+      release();
     }
+  }
+
+  /**
+   * Moves every process's next slot at least `ms` into the future: when the provider answers
+   * 429 with Retry-After, the whole fleet backs off, not only the request that was refused.
+   */
+  async pause(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    await this.redis.providerPace(this.key, String(this.intervalMs), 'pause', String(ms));
   }
 }

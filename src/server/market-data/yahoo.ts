@@ -1,215 +1,201 @@
+/**
+ * Our own client of Yahoo's chart API v8 (`/v8/finance/chart/{symbol}`): one GET per symbol and
+ * range, the answer validated with zod and normalised to CONTRACT.md section 6.
+ */
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { addDays, zonedDateString } from '../scheduler/schedule';
 import {
   ProviderError,
   type DailyBar,
   type DailyHistory,
+  type Dividend,
   type MarketDataProvider,
+  type Split,
 } from './provider';
 
-const num = z.number().nullable().optional();
+const DAY_S = 86_400;
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+const value = z.number().nullable();
+const series = z.array(value).optional();
+
+const chartErrorSchema = z.object({
+  code: z.string(),
+  description: z.string().nullable().optional(),
+});
+
+const chartResultSchema = z.object({
+  meta: z.object({
+    symbol: z.string().optional(),
+    currency: z.string().nullable().optional(),
+    exchangeTimezoneName: z.string().nullable().optional(),
+    gmtoffset: z.number().nullable().optional(),
+  }),
+  /** Absent when the range holds no trading day. */
+  timestamp: z.array(z.number()).optional(),
+  indicators: z.object({
+    quote: z.array(
+      z.object({ open: series, high: series, low: series, close: series, volume: series }),
+    ),
+    adjclose: z.array(z.object({ adjclose: series })).optional(),
+  }),
+  events: z
+    .object({
+      dividends: z
+        .record(z.string(), z.object({ amount: z.number(), date: z.number() }))
+        .optional(),
+      splits: z
+        .record(
+          z.string(),
+          z.object({ date: z.number(), numerator: z.number(), denominator: z.number() }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
 const chartSchema = z.object({
   chart: z.object({
-    result: z
-      .array(
-        z.object({
-          meta: z.object({
-            symbol: z.string().optional(),
-            currency: z.string().nullable().optional(),
-            exchangeTimezoneName: z.string().optional(),
-          }),
-          timestamp: z.array(z.number()).optional(),
-          events: z
-            .object({
-              dividends: z
-                .record(z.string(), z.object({ amount: z.number(), date: z.number() }))
-                .optional(),
-              splits: z
-                .record(
-                  z.string(),
-                  z.object({ date: z.number(), numerator: z.number(), denominator: z.number() }),
-                )
-                .optional(),
-            })
-            .optional(),
-          indicators: z.object({
-            quote: z.array(
-              z.object({
-                open: z.array(num).optional(),
-                high: z.array(num).optional(),
-                low: z.array(num).optional(),
-                close: z.array(num).optional(),
-                volume: z.array(num).optional(),
-              }),
-            ),
-            adjclose: z.array(z.object({ adjclose: z.array(num).optional() })).optional(),
-          }),
-        }),
-      )
-      .nullable(),
-    error: z.object({ code: z.string(), description: z.string().optional() }).nullable().optional(),
+    result: z.array(chartResultSchema).nullable().optional(),
+    error: chartErrorSchema.nullable().optional(),
   }),
 });
 
-const errorSchema = z.object({
-  chart: z.object({
-    error: z.object({ code: z.string(), description: z.string().optional() }).nullable(),
-  }),
+/** Just the error part, for 4xx bodies (their result is null). */
+const chartErrorBodySchema = z.object({
+  chart: z.object({ error: chartErrorSchema.nullable().optional() }),
 });
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
+type ChartResult = z.infer<typeof chartResultSchema>;
 
 /**
- * Our own client of Yahoo's chart API v8. The range asked is widened by a day on each side
- * (exchanges from UTC-10 to UTC+14 put a trading day's open on either side of UTC midnight),
- * then bars are kept by their trading date in the exchange's zone, within [start, end].
+ * period1/period2 (unix seconds, period2 exclusive) asked for the dates `start`..`end`.
+ *
+ * A daily bar is stamped with its session's open (or, for FX and some funds, local midnight) and
+ * its trading date is that instant's date in the exchange's zone. `start 00:00 UTC` to
+ * `end+1 00:00 UTC` covers every exchange west of Greenwich (New York opens 13:30Z/14:30Z the
+ * same UTC day), but not those whose day begins before UTC midnight: Sydney in summer opens at
+ * 23:00Z the day before, Auckland at 21:00Z, London FX bars sit at 23:00Z in BST. So one day is
+ * added on each side, and the bars are then kept by trading date within [start, end]; the
+ * extra bars cost a few bytes and never reach the record.
  */
-export class YahooProvider implements MarketDataProvider {
-  readonly name = 'yahoo';
+export function chartPeriod(start: string, end: string): { period1: number; period2: number } {
+  return {
+    period1: Date.parse(`${start}T00:00:00Z`) / 1000 - DAY_S,
+    period2: Date.parse(`${end}T00:00:00Z`) / 1000 + 2 * DAY_S,
+  };
+}
 
-  constructor(private readonly opts: { baseUrl: string; timeoutMs: number }) {}
+/** Retry-After as seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
-  async dailyHistory(
-    symbol: string,
-    start: string,
-    end: string,
-    signal?: AbortSignal,
-  ): Promise<DailyHistory> {
-    const period1 = Date.parse(`${addDays(start, -1)}T00:00:00Z`) / 1000;
-    const period2 = Date.parse(`${addDays(end, 2)}T00:00:00Z`) / 1000;
-    const url = `${this.opts.baseUrl.replace(/\/$/, '')}/v8/finance/chart/${encodeURIComponent(symbol)}?period1=${period1}&period2=${period2}&interval=1d&events=div%2Csplit`;
-    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        headers: { accept: 'application/json' },
-      });
-      text = await res.text();
-    } catch (error) {
-      if (timeout.aborted)
-        throw new ProviderError('timeout', `provider timeout after ${this.opts.timeoutMs} ms`);
-      if (signal?.aborted) throw error;
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw new ProviderError(
-        'network',
-        `provider connection failed (${cause?.code ?? (error as Error).message})`,
-      );
-    }
-    if (res.status === 429) {
-      throw new ProviderError(
-        'rate_limited',
-        'rate-limited by the provider (429)',
-        retryAfterMs(res.headers.get('retry-after')),
-        429,
-      );
-    }
-    if (res.status >= 500) {
-      throw new ProviderError(
-        'server_error',
-        `provider error ${res.status}`,
-        retryAfterMs(res.headers.get('retry-after')),
-        res.status,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new ProviderError(
-        'malformed',
-        `malformed provider response: not JSON (HTTP ${res.status}, ${text.length} bytes)`,
-      );
-    }
-    if (res.status === 404 || res.status === 400 || !res.ok) {
-      const parsed = errorSchema.safeParse(body);
-      const said =
-        parsed.success && parsed.data.chart.error
-          ? (parsed.data.chart.error.description ?? parsed.data.chart.error.code)
-          : `HTTP ${res.status}`;
-      if (res.status === 404)
-        throw new ProviderError(
-          'unknown_symbol',
-          `unknown symbol (provider said: ${said})`,
-          undefined,
-          404,
-        );
-      if (res.status === 400)
-        throw new ProviderError(
-          'no_data',
-          `no data in range (provider said: ${said})`,
-          undefined,
-          400,
-        );
-      throw new ProviderError(
-        'malformed',
-        `unexpected provider answer HTTP ${res.status}: ${said}`,
-        undefined,
-        res.status,
-      );
-    }
-    const parsed = chartSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ProviderError(
-        'malformed',
-        `malformed provider response: ${issue?.path.join('.')}: ${issue?.message}`,
-      );
-    }
-    const result = parsed.data.chart.result?.[0];
-    if (!result) {
-      const said = parsed.data.chart.error?.description ?? 'no result';
-      throw new ProviderError('no_data', `no data in range (provider said: ${said})`);
-    }
-    return normalise(symbol, result, start, end);
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD` of `unixSeconds` in `timeZone` (en-CA formats dates that way). */
+function zonedDate(unixSeconds: number, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(new Date(unixSeconds * 1000));
+}
+
+function validTimeZone(zone: string): boolean {
+  try {
+    zonedDate(0, zone);
+    return true;
+  } catch {
+    return false;
   }
 }
 
-type ChartResult = NonNullable<z.infer<typeof chartSchema>['chart']['result']>[number];
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
-function normalise(symbol: string, r: ChartResult, start: string, end: string): DailyHistory {
-  const zone = r.meta.exchangeTimezoneName ?? 'UTC';
-  const quote = r.indicators.quote[0] ?? {};
-  const adj = r.indicators.adjclose?.[0]?.adjclose;
+function malformed(detail: string): ProviderError {
+  return new ProviderError('malformed', `malformed provider response: ${detail}`);
+}
+
+/**
+ * Turns one chart result into the record's fields: trading dates in the exchange's zone, days
+ * with every value null dropped, days outside [start, end] dropped. When a date appears twice
+ * (Yahoo repeats the live day while its session is open) the later timestamp wins.
+ */
+export function normaliseChart(
+  symbol: string,
+  result: ChartResult,
+  start: string,
+  end: string,
+): DailyHistory {
+  const zone = result.meta.exchangeTimezoneName ?? null;
+  const offset = result.meta.gmtoffset ?? null;
+  let dateOf: (ts: number) => string;
+  if (zone !== null && validTimeZone(zone)) {
+    dateOf = (ts) => zonedDate(ts, zone);
+  } else if (offset !== null) {
+    dateOf = (ts) => new Date((ts + offset) * 1000).toISOString().slice(0, 10);
+  } else {
+    throw malformed(`meta has no usable exchangeTimezoneName (got ${JSON.stringify(zone)})`);
+  }
+
+  const timestamps = result.timestamp ?? [];
+  const quote = result.indicators.quote[0] ?? {};
+  const adjclose = result.indicators.adjclose?.[0]?.adjclose;
+  const columns = { ...quote, adjclose };
+  for (const [name, column] of Object.entries(columns)) {
+    if (column !== undefined && column.length !== timestamps.length) {
+      throw malformed(`${name} has ${column.length} values for ${timestamps.length} timestamps`);
+    }
+  }
+
   const inRange = (date: string) => date >= start && date <= end;
-  const bars: DailyBar[] = [];
-  (r.timestamp ?? []).forEach((ts, i) => {
-    const date = zonedDateString(new Date(ts * 1000), zone);
+  const byDate = new Map<string, DailyBar>();
+  timestamps.forEach((ts, i) => {
+    const date = dateOf(ts);
+    if (!inRange(date)) return;
     const bar: DailyBar = {
       date,
       open: quote.open?.[i] ?? null,
       high: quote.high?.[i] ?? null,
       low: quote.low?.[i] ?? null,
       close: quote.close?.[i] ?? null,
-      adj_close: adj?.[i] ?? null,
+      adj_close: adjclose?.[i] ?? null,
       volume: quote.volume?.[i] ?? null,
     };
-    const empty = bar.open === null && bar.high === null && bar.low === null && bar.close === null;
-    if (!empty && inRange(date)) bars.push(bar);
+    const empty = Object.entries(bar).every(([k, v]) => k === 'date' || v === null);
+    if (!empty) byDate.set(date, bar);
   });
-  const dividends = Object.values(r.events?.dividends ?? {})
-    .map((d) => ({ date: zonedDateString(new Date(d.date * 1000), zone), amount: d.amount }))
+  const bars = [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
+
+  const dividends: Dividend[] = Object.values(result.events?.dividends ?? {})
+    .map((d) => ({ date: dateOf(d.date), amount: d.amount }))
     .filter((d) => inRange(d.date))
     .sort((a, b) => a.date.localeCompare(b.date));
-  const splits = Object.values(r.events?.splits ?? {})
-    .map((s) => ({
-      date: zonedDateString(new Date(s.date * 1000), zone),
-      numerator: s.numerator,
-      denominator: s.denominator,
-    }))
+  const splits: Split[] = Object.values(result.events?.splits ?? {})
+    .map((s) => ({ date: dateOf(s.date), numerator: s.numerator, denominator: s.denominator }))
     .filter((s) => inRange(s.date))
     .sort((a, b) => a.date.localeCompare(b.date));
+
   return {
     symbol,
-    currency: r.meta.currency ?? null,
+    currency: result.meta.currency ?? null,
     exchange_timezone: zone,
     bars,
     dividends,
@@ -217,6 +203,145 @@ function normalise(symbol: string, r: ChartResult, start: string, end: string): 
   };
 }
 
+function networkDetail(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const message = typeof cause?.message === 'string' ? cause.message : (error as Error).message;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `connection reset (${message})`;
+  if (code === 'ECONNREFUSED') return `connection refused (${message})`;
+  return code ? `${message} (${code})` : message;
+}
+
+export interface YahooProviderOptions {
+  /** Scheme and host, e.g. https://query2.finance.yahoo.com or a replay server's URL. */
+  baseUrl: string;
+  /** Whole request, headers and body, must finish within this. */
+  timeoutMs: number;
+  userAgent?: string;
+}
+
+export class YahooProvider implements MarketDataProvider {
+  readonly name = 'yahoo';
+  private readonly baseUrl: string;
+
+  constructor(private readonly opts: YahooProviderOptions) {
+    let url: URL;
+    try {
+      url = new URL(opts.baseUrl);
+    } catch {
+      throw new Error(`Yahoo base URL "${opts.baseUrl}" is not a URL (set YAHOO_BASE_URL)`);
+    }
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    if (!(opts.timeoutMs > 0))
+      throw new Error(`Yahoo timeout must be positive, got ${opts.timeoutMs}`);
+  }
+
+  chartUrl(symbol: string, start: string, end: string): string {
+    const { period1, period2 } = chartPeriod(start, end);
+    return `${this.baseUrl}/v8/finance/chart/${encodeURIComponent(symbol)}?period1=${period1}&period2=${period2}&interval=1d&events=div,split`;
+  }
+
+  async dailyHistory(
+    symbol: string,
+    start: string,
+    end: string,
+    signal?: AbortSignal,
+  ): Promise<DailyHistory> {
+    if (!DATE_PATTERN.test(start) || !DATE_PATTERN.test(end) || start > end) {
+      throw new Error(`dailyHistory needs start <= end as YYYY-MM-DD, got ${start}..${end}`);
+    }
+    signal?.throwIfAborted();
+    // The timeout covers the body too: a server that sends headers and then stalls is a timeout.
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    let status: number;
+    let statusText: string;
+    let retryAfter: string | null;
+    let text: string;
+    try {
+      const res = await fetch(this.chartUrl(symbol, start, end), {
+        signal: combined,
+        headers: {
+          accept: 'application/json',
+          'user-agent': this.opts.userAgent ?? 'Mozilla/5.0 (compatible; stock-scheduler/0.1)',
+        },
+      });
+      status = res.status;
+      statusText = res.statusText;
+      retryAfter = res.headers.get('retry-after');
+      text = await res.text();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) {
+        throw new ProviderError(
+          'timeout',
+          `provider timeout: no complete answer within ${this.opts.timeoutMs} ms`,
+          { cause: error },
+        );
+      }
+      throw new ProviderError('network', networkDetail(error), { cause: error });
+    }
+
+    const http = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
+    if (status === 429) {
+      throw new ProviderError('rate_limited', `rate-limited by the provider (${http})`, {
+        status,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      });
+    }
+    if (status >= 500) {
+      throw new ProviderError('server_error', `provider error ${status}`, {
+        status,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      });
+    }
+
+    if (status === 404 || status === 400) {
+      const parsed = chartErrorBodySchema.safeParse(parseJson(text));
+      const error = parsed.success ? parsed.data.chart.error : null;
+      const said = error ? (error.description ?? error.code) : http;
+      if (status === 404) {
+        throw new ProviderError('unknown_symbol', `unknown symbol (provider said: ${said})`, {
+          status,
+        });
+      }
+      throw new ProviderError('no_data', `no data in range (provider said: ${said})`, { status });
+    }
+    if (status < 200 || status >= 300) {
+      // 401/403 (Yahoo's crumb and consent walls) and other refusals: asking again won't help.
+      throw new ProviderError('server_error', `provider refused the request (${http})`, {
+        status,
+        retryable: false,
+      });
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw malformed(`not JSON (${http}, ${text.length} bytes: ${(error as Error).message})`);
+    }
+    const parsed = chartSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
+      throw malformed(`${where}: ${issue?.message ?? 'unexpected shape'}`);
+    }
+    const { result, error } = parsed.data.chart;
+    if (error) {
+      const said = error.description ?? error.code;
+      if (error.code === 'Not Found') {
+        throw new ProviderError('unknown_symbol', `unknown symbol (provider said: ${said})`);
+      }
+      throw new ProviderError('no_data', `no data in range (provider said: ${said})`);
+    }
+    const first = result?.[0];
+    if (!first) throw malformed('chart.result is empty and chart.error is null');
+    return normaliseChart(symbol, first, start, end);
+  }
+}
+
+/** The provider the service uses: Yahoo at YAHOO_BASE_URL (a replay server in tests). */
 export function createProvider(
   config: Pick<Config, 'YAHOO_BASE_URL' | 'PROVIDER_TIMEOUT_MS'>,
 ): MarketDataProvider {
