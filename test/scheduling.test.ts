@@ -286,7 +286,9 @@ describe('policies', () => {
       (r) => Date.parse(r.scheduled_for ?? '0') > downAt && r.late,
     );
     expect(late).toHaveLength(1);
-    expect(late[0]!.note).toMatch(/coalescing [3-4] missed fire times/);
+    // Down for 6.5 s with a fire every 2 s: at least 3 fire times, more if the restart was slow.
+    const coalesced = Number(/coalescing (\d+) missed fire times/.exec(late[0]!.note ?? '')?.[1]);
+    expect(coalesced).toBeGreaterThanOrEqual(3);
     const during = (await runs(web.url, id)).filter((r) => {
       const t = Date.parse(r.scheduled_for ?? '0');
       return t > downAt && t < downAt + 6000;

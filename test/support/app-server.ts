@@ -100,8 +100,23 @@ export async function startApp(
       await exited;
     },
   };
-  await waitForLog(
-    options.entry === 'worker' ? /Job scheduler started/ : /Stock Scheduler listening/,
-  );
+  if (options.entry === 'worker') {
+    await waitForLog(/Job scheduler started/);
+  } else {
+    // Ready when it answers, whatever LOG_LEVEL says.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`server exited (${child.exitCode}); logs:\n${logs.join('\n')}`);
+      const ok = await fetch(`${app.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline)
+        throw new Error(`server did not answer in 60 s; logs:\n${logs.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   return app;
 }

@@ -28,6 +28,7 @@ export interface JobEvent {
 }
 
 const EVENTS_MAXLEN = '10000';
+const MGET_CHUNK = 1000;
 
 /**
  * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
@@ -102,24 +103,6 @@ redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[2])
 return 1
 `;
 
-/** Reads the index and every job it names in one round trip (MGET in chunks: Lua's unpack is bounded). */
-const LIST_SCRIPT = `
-local idx = redis.call('GET', KEYS[1])
-if (not idx) or idx == '[]' then return {} end
-local ids = cjson.decode(idx)
-local out = {}
-local chunk = 1000
-for i = 1, #ids, chunk do
-  local batch = {}
-  for j = i, math.min(i + chunk - 1, #ids) do batch[#batch + 1] = ARGV[1] .. ids[j] end
-  local values = redis.call('MGET', unpack(batch))
-  for k = 1, #values do
-    if values[k] then out[#out + 1] = values[k] end
-  end
-end
-return out
-`;
-
 type Scripts = {
   jobCreate(
     job: string,
@@ -138,7 +121,6 @@ type Scripts = {
     lock: string,
     ...argv: string[]
   ): Promise<number>;
-  jobList(index: string, prefix: string): Promise<string[]>;
 };
 
 function defineScripts(redis: Redis): Redis & Scripts {
@@ -147,7 +129,6 @@ function defineScripts(redis: Redis): Redis & Scripts {
     redis.defineCommand('jobCreate', { numberOfKeys: 4, lua: CREATE_SCRIPT });
     redis.defineCommand('jobCas', { numberOfKeys: 3, lua: CAS_SCRIPT });
     redis.defineCommand('jobDelete', { numberOfKeys: 6, lua: DELETE_SCRIPT });
-    redis.defineCommand('jobList', { numberOfKeys: 1, lua: LIST_SCRIPT });
     r.__jobScripts = true;
   }
   return r;
@@ -220,10 +201,34 @@ export class JobRegistry {
     return job;
   }
 
+  /**
+   * The stored JSON of the jobs in `[offset, offset + limit)` of the index, oldest first, as
+   * Buffers: two round trips whatever the count (the index, then one pipeline of MGETs), and
+   * no parsing, so a REST listing can send the bytes as they are.
+   */
+  async rawPage(offset = 0, limit?: number): Promise<{ total: number; jobs: Buffer[] }> {
+    const index = await this.redis.get(keys.jobIndex);
+    const ids = index ? (JSON.parse(index) as string[]) : [];
+    const page = ids.slice(offset, limit === undefined ? undefined : offset + limit);
+    if (page.length === 0) return { total: ids.length, jobs: [] };
+    const pipeline = this.redis.pipeline();
+    for (let i = 0; i < page.length; i += MGET_CHUNK) {
+      pipeline.mgetBuffer(page.slice(i, i + MGET_CHUNK).map((id) => keys.job(id)));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const jobs: Buffer[] = [];
+    for (const [error, values] of results) {
+      if (error) throw error;
+      for (const value of values as (Buffer | null)[]) if (value) jobs.push(value);
+    }
+    // A job deleted between the two reads is left out and not counted.
+    return { total: ids.length - (page.length - jobs.length), jobs };
+  }
+
   /** Every job, oldest first. */
   async all(): Promise<Job[]> {
-    const raws = await this.redis.jobList(keys.jobIndex, keys.job(''));
-    return raws.map((raw) => JSON.parse(raw) as Job);
+    const { jobs } = await this.rawPage();
+    return jobs.map((raw) => JSON.parse(raw.toString('utf8')) as Job);
   }
 
   async list(options: ListOptions = {}): Promise<{ jobs: Job[]; total: number }> {

@@ -27,7 +27,8 @@ const updateInput = z
     }
   });
 
-const listInput = z
+/** Query of `jobs.list`; the REST fast path validates with it too. */
+export const listInput = z
   .object({
     limit: z.coerce
       .number({ error: 'must be a number' })
