@@ -1,5 +1,9 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ConnectionStatus } from '~/components/connection-status';
+import { LiveUpdates } from '~/components/live-updates';
+import { Notifications } from '~/components/notifications';
 import { TRPCReactProvider } from '~/trpc/react';
 import './globals.css';
 
@@ -8,11 +12,35 @@ export const metadata: Metadata = {
   description: 'Jobs that keep market data fresh in Redis',
 };
 
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f7f8fa' },
+    { media: '(prefers-color-scheme: dark)', color: '#0f1115' },
+  ],
+};
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
+        <TRPCReactProvider>
+          <LiveUpdates>
+            <Notifications>
+              <a className="skip-link" href="#content">
+                Skip to content
+              </a>
+              <header className="site-header">
+                <Link href="/" className="brand">
+                  Stock Scheduler
+                </Link>
+                <ConnectionStatus />
+              </header>
+              <main id="content">{children}</main>
+            </Notifications>
+          </LiveUpdates>
+        </TRPCReactProvider>
       </body>
     </html>
   );
