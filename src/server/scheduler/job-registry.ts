@@ -32,20 +32,20 @@ const MGET_CHUNK = 1000;
 
 /**
  * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
- * it). It is edited by string surgery rather than cjson, which would rewrite every id on
- * every change: appending is O(1) in Lua work, removing is one plain-text find.
+ * it). It is edited in place rather than through cjson, which would rewrite every id on every
+ * change: a create overwrites the closing `]` with `,"id"]` (SETRANGE, O(1)); a delete is one
+ * plain-text find.
  */
 const CREATE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 local entry = '"' .. ARGV[1] .. '"'
-local idx = redis.call('GET', KEYS[2])
-if (not idx) or idx == '[]' or idx == '' then
-  idx = '[' .. entry .. ']'
+local len = redis.call('STRLEN', KEYS[2])
+if len <= 2 then
+  redis.call('SET', KEYS[2], '[' .. entry .. ']')
 else
-  idx = string.sub(idx, 1, -2) .. ',' .. entry .. ']'
+  redis.call('SETRANGE', KEYS[2], len - 1, ',' .. entry .. ']')
 end
-redis.call('SET', KEYS[2], idx)
 if ARGV[3] ~= '' then
   redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
   redis.call('PUBLISH', ARGV[5], ARGV[1])
