@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../src/server/logger';
 import { keys } from '../src/server/keys';
 import { Dispatcher } from '../src/server/scheduler/dispatcher';
-import type { Run } from '../src/server/scheduler/job-definition';
+import type { Run, Schedule } from '../src/server/scheduler/job-definition';
 import type { RunExecutor } from '../src/server/scheduler/job-scheduler';
 import { startTestRedis } from '../test/support/redis-server';
 import { testServices } from '../test/support/services';
@@ -54,22 +54,26 @@ async function ours(redisUrl: string) {
     { MAX_CONCURRENT_RUNS: '100', RUN_HISTORY_LIMIT: '10' },
     { executor: noop },
   );
-  const fireAt = Math.ceil((Date.now() + 25_000) / 1000) * 1000;
   const far = { kind: 'daily' as const, times: ['03:17'], days: ['mon' as const] };
-  for (let i = 0; i < TOTAL; i += 200) {
-    await Promise.all(
-      Array.from({ length: Math.min(200, TOTAL - i) }, (_, k) => {
-        const n = i + k;
-        return services.registry.create({
-          name: `bench ${n}`,
-          stock_ids: ['AAPL'],
-          schedule: n < BURST ? { kind: 'cron', expression: cronAt(fireAt) } : far,
-          timezone: 'UTC',
-        });
-      }),
-    );
-  }
-  if (Date.now() > fireAt - 2000)
+  const create = async (count: number, schedule: (n: number) => Schedule) => {
+    for (let i = 0; i < count; i += 200) {
+      await Promise.all(
+        Array.from({ length: Math.min(200, count - i) }, (_, k) =>
+          services.registry.create({
+            name: `bench ${i + k}`,
+            stock_ids: ['AAPL'],
+            schedule: schedule(i + k),
+            timezone: 'UTC',
+          }),
+        ),
+      );
+    }
+  };
+  // The burst first (they are the first of the index), then the idle rest, then the fire time.
+  const fireAt = Math.ceil((Date.now() + 30_000) / 1000) * 1000;
+  await create(BURST, () => ({ kind: 'cron', expression: cronAt(fireAt) }));
+  await create(TOTAL - BURST, () => far);
+  if (Date.now() > fireAt - 3000)
     throw new Error('creating the jobs took too long for the chosen fire time');
   await services.startScheduler();
   await sleep(fireAt - Date.now() + 5000);
@@ -131,9 +135,10 @@ async function wakeupCost(redisUrl: string, counts: number[]) {
     });
     await services.redis.zadd(keys.due, Date.now() - 10, due.job_id);
     const probe = new Redis(redisUrl);
+    const subscriber = services.connect();
     const dispatcher = new Dispatcher({
       redis: services.redis,
-      subscriber: services.connect(),
+      subscriber,
       logger: createLogger({ level: 'silent' }),
       misfireGraceMs: 3600_000,
       enqueue: async () => undefined,
@@ -149,6 +154,7 @@ async function wakeupCost(redisUrl: string, counts: number[]) {
     out[`${n + 1} jobs, wake-up with 1 due`] = c1 - c0 - 1;
     out[`${n + 1} jobs, idle wake-up`] = c2 - c1 - 1;
     probe.disconnect();
+    await dispatcher.stop();
     await services.close();
   }
   return out;

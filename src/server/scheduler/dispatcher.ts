@@ -94,6 +94,7 @@ export interface DispatcherOptions {
 }
 
 const MAX_SLEEP_MS = 1000;
+const MAX_HANDOVERS = 4;
 const PENDING_RETRY_MS = 5000;
 /** Fire times to walk when coalescing a long outage; beyond it, the outage counts as missed. */
 const MAX_COALESCE_STEPS = 100_000;
@@ -110,6 +111,7 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private lastPendingSweep = 0;
+  private readonly handovers = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly batchSize: number;
   /** Wake-ups and due entries handled, for the status page and the benchmark. */
@@ -118,7 +120,7 @@ export class Dispatcher {
   constructor(private readonly opts: DispatcherOptions) {
     this.redis = defineDispatchScripts(opts.redis);
     this.now = opts.now ?? Date.now;
-    this.batchSize = opts.batchSize ?? 500;
+    this.batchSize = opts.batchSize ?? 200;
   }
 
   async start(): Promise<void> {
@@ -133,6 +135,7 @@ export class Dispatcher {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.all(this.handovers);
     await this.opts.subscriber.unsubscribe(keys.wakeChannel).catch(() => undefined);
   }
 
@@ -247,7 +250,7 @@ export class Dispatcher {
       }
     });
     this.stats.claimed += won.length;
-    if (won.length > 0) await this.handOver(won);
+    if (won.length > 0) await this.handOverInBackground(won);
     for (const run of wonMissed) await this.opts.recordMissed(run);
     return due.length / 2 >= this.batchSize;
   }
@@ -271,6 +274,22 @@ export class Dispatcher {
     const lateMs = now - last;
     const runAt = lateMs <= this.opts.misfireGraceMs ? last : null;
     return { next, runAt, lastMissed: last, coalesced, late: coalesced > 1 || lateMs > 60_000 };
+  }
+
+  /**
+   * Queues a batch while the next one is being claimed (at most a few batches in flight). A
+   * batch whose enqueue fails stays in the pending fires, and the sweep queues it later.
+   */
+  private async handOverInBackground(fires: ClaimedFire[]): Promise<void> {
+    const work: Promise<void> = this.handOver(fires)
+      .catch((error: unknown) =>
+        this.opts.logger.warn('Enqueue failed; the pending-fire sweep will retry', {
+          error: (error as Error).message,
+        }),
+      )
+      .finally(() => this.handovers.delete(work));
+    this.handovers.add(work);
+    if (this.handovers.size >= MAX_HANDOVERS) await Promise.race(this.handovers);
   }
 
   private async handOver(fires: ClaimedFire[]): Promise<void> {
