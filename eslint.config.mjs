@@ -11,6 +11,7 @@ export default tseslint.config(
       'playwright-report',
       'next-env.d.ts',
       'bench/results',
+      '.reports',
     ],
   },
   js.configs.recommended,

@@ -88,7 +88,8 @@ async function ours(redisUrl: string) {
   }
   const burst = {
     runs: started.length,
-    queued_lag_ms: stats(queuedLag),
+    // Fire time to the claim being handed to BullMQ (the Job object's timestamp).
+    claimed_lag_ms: stats(queuedLag),
     started_lag_ms: stats(started.map((r) => Date.parse(r.started_at) - fireAt)),
   };
 

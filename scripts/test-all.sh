@@ -4,28 +4,28 @@
 # Prints one closing line "tests: N passed, M failed" and exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/playwright.json
+mkdir -p .reports test-results
+rm -f .reports/vitest.json .reports/playwright.json
 
 status=0
-npx next build > test-results/build.log 2>&1 || { cat test-results/build.log; echo "build failed"; status=1; }
+npx next build > .reports/build.log 2>&1 || { cat .reports/build.log; echo "build failed"; status=1; }
 if [ "$status" -eq 0 ]; then
-  npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
-  PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+  npx vitest run --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
+  PLAYWRIGHT_JSON_OUTPUT_NAME=.reports/playwright.json npx playwright test --reporter=list,json || status=1
 fi
 
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
 try {
-  const v = JSON.parse(fs.readFileSync("test-results/vitest.json", "utf8"));
+  const v = JSON.parse(fs.readFileSync(".reports/vitest.json", "utf8"));
   passed += v.numPassedTests; failed += v.numFailedTests;
 } catch { failed += 1; console.error("no vitest results"); }
 try {
-  const p = JSON.parse(fs.readFileSync("test-results/playwright.json", "utf8"));
+  const p = JSON.parse(fs.readFileSync(".reports/playwright.json", "utf8"));
   passed += p.stats.expected + (p.stats.flaky || 0); failed += p.stats.unexpected;
 } catch { failed += 1; console.error("no playwright results"); }
 console.log(`tests: ${passed} passed, ${failed} failed`);
-fs.writeFileSync("test-results/summary.json", JSON.stringify({ passed, failed }));
+fs.writeFileSync(".reports/summary.json", JSON.stringify({ passed, failed }));
 '
 exit "$status"

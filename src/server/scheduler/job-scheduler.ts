@@ -108,6 +108,7 @@ export class JobScheduler {
   private worker: Worker<RunData> | null = null;
   private dispatcher: Dispatcher | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date().toISOString();
   private readonly active = new Map<string, AbortController>();
   private readonly redis: LockRedis;
@@ -211,9 +212,19 @@ export class JobScheduler {
       }
     }
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.beatTimer) clearTimeout(this.beatTimer);
     await this.opts.redis.hdel(keys.instances, this.instanceId).catch(() => undefined);
     await this.queue.close();
     for (const conn of this.owned) conn.disconnect();
+  }
+
+  /** A heartbeat shortly after a run starts or ends, so the status shows it; coalesced. */
+  private beatSoon(): void {
+    if (this.beatTimer) return;
+    this.beatTimer = setTimeout(() => {
+      this.beatTimer = null;
+      void this.beat().catch(() => undefined);
+    }, 100);
   }
 
   private async beat(): Promise<void> {
@@ -325,7 +336,7 @@ export class JobScheduler {
 
     const controller = new AbortController();
     this.active.set(data.run_id, controller);
-    void this.beat().catch(() => undefined);
+    this.beatSoon();
     const renew = setInterval(
       () => void this.lock(job.job_id, 'acquire', data.run_id).catch(() => undefined),
       (this.opts.config.RUN_LOCK_SECONDS * 1000) / 3,
@@ -422,7 +433,7 @@ export class JobScheduler {
     } finally {
       clearInterval(renew);
       this.active.delete(data.run_id);
-      void this.beat().catch(() => undefined);
+      this.beatSoon();
       await this.lock(job.job_id, 'release', data.run_id).catch(() => undefined);
     }
   }
