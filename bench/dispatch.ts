@@ -198,15 +198,17 @@ async function bullmqReference(redisUrl: string) {
   return { runs: lags.length, started_lag_ms: lags.length ? stats(lags) : null };
 }
 
+const log = (msg: string) => process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
 const redis = await startTestRedis({ appendonly: false });
 try {
+  log('burst through our dispatcher');
   const result = {
     machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     jobs: TOTAL,
     burst: BURST,
     ours: await ours(redis.url),
-    bullmq_job_schedulers: await bullmqReference(redis.url),
-    redis_commands_per_wakeup: await wakeupCost(redis.url, [9, 999, 9_999]),
+    bullmq_job_schedulers: await (log('burst through BullMQ job schedulers'), bullmqReference(redis.url)),
+    redis_commands_per_wakeup: await (log('wake-up cost'), wakeupCost(redis.url, [9, 999, 9_999])),
   };
   console.log(JSON.stringify(result, null, 2));
   mkdirSync('bench/results', { recursive: true });

@@ -181,6 +181,43 @@ describe('faults', () => {
   }, 60_000);
 });
 
+describe('graceful shutdown', () => {
+  it('SIGTERM: dispatching stops, a run past SHUTDOWN_TIMEOUT_SECONDS goes back to the queue and finishes elsewhere', async () => {
+    const web = await server({ SCHEDULER_ENABLED: 'false' });
+    const leaving = await worker({ SHUTDOWN_TIMEOUT_SECONDS: '1' });
+    replay.setFaults('LONG', [{ latencyMs: 5000 }]);
+    const id = await createJob(web.url, {
+      name: 'long',
+      stock_ids: ['LONG', 'SHORT'],
+      schedule_time: '03:00',
+    });
+    const { run_id: runId } = (
+      await api<{ run_id: string }>(web.url, 'POST', `/scheduler/jobs/${id}/run`)
+    ).body;
+    await waitFor('the run to start', async () =>
+      (await runs(web.url, id)).find((r) => r.run_id === runId && r.status === 'running'),
+    );
+    const staying = await worker();
+    const stoppedAt = Date.now();
+    expect(await leaving.stop()).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(4000);
+    expect(leaving.logs.some((l) => l.includes('handing running runs back to the queue'))).toBe(
+      true,
+    );
+    const final = await waitFor(
+      'the run to finish on the other worker',
+      async () => {
+        const run = (await runs(web.url, id)).find((r) => r.run_id === runId);
+        return run?.finished_at ? run : undefined;
+      },
+      20_000,
+    );
+    expect(final.status).toBe('completed');
+    expect(await runs(web.url, id)).toHaveLength(1);
+    expect(staying.logs.some((l) => l.includes('Run finished') && l.includes(runId))).toBe(true);
+  }, 40_000);
+});
+
 describe('live changes take effect within a second', () => {
   it('stop, start, update and delete', async () => {
     const web = await server();

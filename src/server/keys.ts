@@ -6,6 +6,8 @@ export const keys = {
   job: (jobId: string) => `scheduler:job:${jobId}`,
   jobPattern: 'scheduler:job:*',
   jobIndex: 'scheduler:job_index',
+  /** Counter bumped by every write of a job: a listing cached at one value is still exact. */
+  jobsVersion: 'scheduler:jobs_version',
   /** Sorted set: member job_id, score = next fire time in ms. */
   due: 'scheduler:due',
   /** Hash: field `${job_id}:${fire_ms}`, value = JSON of a claimed fire not yet enqueued. */

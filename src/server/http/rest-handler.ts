@@ -148,20 +148,8 @@ async function listFast(
   if (url.searchParams.has('q') || url.searchParams.has('active')) return false;
   const query = listInput.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) return false;
-  const { total, jobs } = await services.registry.rawPage(
-    query.data?.offset ?? 0,
-    query.data?.limit,
-  );
-  const parts: Buffer[] = [Buffer.from('{"jobs":[')];
-  jobs.forEach((job, i) => {
-    if (i > 0) parts.push(COMMA);
-    parts.push(job);
-  });
-  parts.push(Buffer.from(`],"total":${total}}`));
-  const body = Buffer.concat(parts);
+  const body = await services.registry.listingBody(query.data?.offset ?? 0, query.data?.limit);
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
   res.end(body);
   return true;
 }
-
-const COMMA = Buffer.from(',');

@@ -42,6 +42,7 @@ if raw then
     end
     raw = string.sub(raw, 1, e) .. ARGV[6] .. string.sub(raw, vend + 1)
     redis.call('SET', KEYS[3], raw)
+    redis.call('INCR', KEYS[5])
     redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'data',
       '{"type":"job","action":"updated","job_id":"' .. ARGV[1] .. '","job":' .. raw .. '}')
   end
@@ -62,6 +63,7 @@ type Scripts = Redis & {
     pending: string,
     job: string,
     events: string,
+    version: string,
     ...argv: string[]
   ): Promise<number>;
   fireDrop(due: string, ...argv: string[]): Promise<number>;
@@ -71,7 +73,7 @@ type Scripts = Redis & {
 export function defineDispatchScripts(redis: Redis): Scripts {
   const r = redis as Scripts;
   if (!r.__fireScripts) {
-    redis.defineCommand('fireClaim', { numberOfKeys: 4, lua: CLAIM_SCRIPT });
+    redis.defineCommand('fireClaim', { numberOfKeys: 5, lua: CLAIM_SCRIPT });
     redis.defineCommand('fireDrop', { numberOfKeys: 1, lua: DROP_SCRIPT });
     r.__fireScripts = true;
   }
@@ -225,6 +227,7 @@ export class Dispatcher {
         keys.pendingFires,
         keys.job(job.job_id),
         keys.events,
+        keys.jobsVersion,
         job.job_id,
         String(entry.fireMs),
         plan.next ? String(plan.next.getTime()) : '',

@@ -29,6 +29,7 @@ export interface JobEvent {
 
 const EVENTS_MAXLEN = '10000';
 const MGET_CHUNK = 1000;
+const COMMA = Buffer.from(',');
 
 /**
  * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
@@ -51,6 +52,7 @@ if ARGV[3] ~= '' then
   redis.call('PUBLISH', ARGV[5], ARGV[1])
 end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4])
+redis.call('INCR', KEYS[5])
 return 1
 `;
 
@@ -65,6 +67,7 @@ local cur = redis.call('GET', KEYS[1])
 if not cur then return -1 end
 if cur ~= ARGV[2] then return 0 end
 redis.call('SET', KEYS[1], ARGV[3])
+redis.call('INCR', KEYS[4])
 if ARGV[4] == '' then
   redis.call('ZREM', KEYS[2], ARGV[1])
 elseif ARGV[4] ~= 'keep' then
@@ -80,6 +83,7 @@ return 1
 const DELETE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('DEL', KEYS[1])
+redis.call('INCR', KEYS[7])
 local idx = redis.call('GET', KEYS[2]) or '[]'
 local entry = '"' .. ARGV[1] .. '"'
 local s, e = string.find(idx, entry, 1, true)
@@ -109,9 +113,16 @@ type Scripts = {
     index: string,
     due: string,
     events: string,
+    version: string,
     ...argv: string[]
   ): Promise<number>;
-  jobCas(job: string, due: string, events: string, ...argv: string[]): Promise<number>;
+  jobCas(
+    job: string,
+    due: string,
+    events: string,
+    version: string,
+    ...argv: string[]
+  ): Promise<number>;
   jobDelete(
     job: string,
     index: string,
@@ -119,6 +130,7 @@ type Scripts = {
     events: string,
     runs: string,
     lock: string,
+    version: string,
     ...argv: string[]
   ): Promise<number>;
 };
@@ -126,9 +138,9 @@ type Scripts = {
 function defineScripts(redis: Redis): Redis & Scripts {
   const r = redis as Redis & Scripts & { __jobScripts?: boolean };
   if (!r.__jobScripts) {
-    redis.defineCommand('jobCreate', { numberOfKeys: 4, lua: CREATE_SCRIPT });
-    redis.defineCommand('jobCas', { numberOfKeys: 3, lua: CAS_SCRIPT });
-    redis.defineCommand('jobDelete', { numberOfKeys: 6, lua: DELETE_SCRIPT });
+    redis.defineCommand('jobCreate', { numberOfKeys: 5, lua: CREATE_SCRIPT });
+    redis.defineCommand('jobCas', { numberOfKeys: 4, lua: CAS_SCRIPT });
+    redis.defineCommand('jobDelete', { numberOfKeys: 7, lua: DELETE_SCRIPT });
     r.__jobScripts = true;
   }
   return r;
@@ -144,6 +156,7 @@ export class JobRegistry {
   private readonly redis: Redis & Scripts;
   private readonly defaultTimezone: string;
   private readonly now: () => Date;
+  private listingCache: { key: string; body: Buffer } | null = null;
 
   constructor(opts: { redis: Redis; defaultTimezone: string; now?: () => Date }) {
     this.redis = defineScripts(opts.redis);
@@ -180,6 +193,7 @@ export class JobRegistry {
       keys.jobIndex,
       keys.due,
       keys.events,
+      keys.jobsVersion,
       job.job_id,
       json,
       next ? String(next.getTime()) : '',
@@ -188,6 +202,11 @@ export class JobRegistry {
       EVENTS_MAXLEN,
     );
     return job;
+  }
+
+  /** The stored JSON of a job, as `mutate` compares it. */
+  getRaw(jobId: string): Promise<string | null> {
+    return this.redis.get(keys.job(jobId));
   }
 
   async get(jobId: string): Promise<Job | null> {
@@ -223,6 +242,27 @@ export class JobRegistry {
     }
     // A job deleted between the two reads is left out and not counted.
     return { total: ids.length - (page.length - jobs.length), jobs };
+  }
+
+  /**
+   * The REST listing's body, built once per version of the jobs: every job write bumps
+   * `scheduler:jobs_version` in the same script, and the version is read before the jobs, so
+   * a cached body is never older than the last write this process could have seen.
+   */
+  async listingBody(offset = 0, limit?: number): Promise<Buffer> {
+    const version = (await this.redis.get(keys.jobsVersion)) ?? '0';
+    const cacheKey = `${version}:${offset}:${limit ?? ''}`;
+    if (this.listingCache?.key === cacheKey) return this.listingCache.body;
+    const { total, jobs } = await this.rawPage(offset, limit);
+    const parts: Buffer[] = [Buffer.from('{"jobs":[')];
+    jobs.forEach((job, i) => {
+      if (i > 0) parts.push(COMMA);
+      parts.push(job);
+    });
+    parts.push(Buffer.from(`],"total":${total}}`));
+    const body = Buffer.concat(parts);
+    this.listingCache = { key: cacheKey, body };
+    return body;
   }
 
   /** Every job, oldest first. */
@@ -285,9 +325,12 @@ export class JobRegistry {
   async mutate(
     jobId: string,
     fn: (job: Job) => { job: Job; reschedule?: boolean; touch?: boolean; due?: Date | null } | null,
+    /** The stored JSON the caller believes current: tried first, saving a read. */
+    known?: string,
   ): Promise<Job> {
     for (let attempt = 0; ; attempt++) {
-      const raw = await this.redis.get(keys.job(jobId));
+      const raw =
+        attempt === 0 && known !== undefined ? known : await this.redis.get(keys.job(jobId));
       if (!raw) throw new JobNotFoundError(jobId);
       const current = JSON.parse(raw) as Job;
       const change = fn(current);
@@ -309,6 +352,7 @@ export class JobRegistry {
         keys.job(jobId),
         keys.due,
         keys.events,
+        keys.jobsVersion,
         jobId,
         raw,
         json,
@@ -333,6 +377,7 @@ export class JobRegistry {
       keys.events,
       keys.jobRuns(jobId),
       keys.jobLock(jobId),
+      keys.jobsVersion,
       jobId,
       eventJson('deleted', jobId, null),
       keys.run(''),

@@ -312,11 +312,19 @@ export class JobScheduler {
   private async process(bull: BullJob<RunData>, token?: string): Promise<string> {
     const data = bull.data;
     const { registry, runs, events, logger } = this.opts;
-    const job = await registry.get(data.job_id);
-    if (!job) return 'job deleted';
-    if (data.trigger === 'schedule' && !job.is_active) return 'job stopped';
+    // The job, its lock and an earlier record of this run, in one round trip.
+    const [raw, locked, existing] = await Promise.all([
+      registry.getRaw(data.job_id),
+      this.lock(data.job_id, 'acquire', data.run_id),
+      runs.get(data.run_id),
+    ]);
+    const job = raw ? (JSON.parse(raw) as Job) : null;
+    if (!job || (data.trigger === 'schedule' && !job.is_active)) {
+      if (locked === 1) await this.lock(data.job_id, 'release', data.run_id);
+      return job ? 'job stopped' : 'job deleted';
+    }
 
-    if ((await this.lock(job.job_id, 'acquire', data.run_id)) !== 1) {
+    if (locked !== 1) {
       if (data.trigger === 'schedule') {
         const at = new Date().toISOString();
         const run: Run = {
@@ -342,7 +350,6 @@ export class JobScheduler {
       (this.opts.config.RUN_LOCK_SECONDS * 1000) / 3,
     );
     try {
-      const existing = await runs.get(data.run_id);
       let run: Run = {
         ...(existing ?? this.baseRun(job, data, new Date())),
         status: 'running',
@@ -352,11 +359,15 @@ export class JobScheduler {
         error: null,
         progress: { done: 0, total: job.stock_ids.length },
       };
-      if (!(await runs.save(run))) return 'job deleted';
-      const running = await registry.mutate(job.job_id, (j) => ({
-        job: { ...j, status: 'running' },
-        touch: false,
-      }));
+      const [saved, running] = await Promise.all([
+        runs.save(run),
+        registry.mutate(
+          job.job_id,
+          (j) => ({ job: { ...j, status: 'running' }, touch: false }),
+          raw!,
+        ),
+      ]);
+      if (!saved) return 'job deleted';
       await events.publish({
         type: 'run',
         action: 'started',
@@ -402,20 +413,27 @@ export class JobScheduler {
         finished_at: new Date().toISOString(),
         progress: { done: run.progress?.total ?? 0, total: run.progress?.total ?? 0 },
       };
-      await runs.save(run);
-      const finished = await registry
-        .mutate(job.job_id, (j) => ({
-          job: {
-            ...j,
-            status: result.status,
-            last_run_status: result.status,
-            last_run: run.started_at,
-          },
-          touch: false,
-        }))
-        .catch((error: unknown) =>
-          error instanceof JobNotFoundError ? null : Promise.reject(error),
-        );
+      const done = run;
+      const [, finished] = await Promise.all([
+        runs.save(done),
+        registry
+          .mutate(
+            job.job_id,
+            (j) => ({
+              job: {
+                ...j,
+                status: result.status,
+                last_run_status: result.status,
+                last_run: done.started_at,
+              },
+              touch: false,
+            }),
+            JSON.stringify(running),
+          )
+          .catch((error: unknown) =>
+            error instanceof JobNotFoundError ? null : Promise.reject(error),
+          ),
+      ]);
       await events.publish({
         type: 'run',
         action: 'finished',
