@@ -207,7 +207,8 @@ try {
     jobs: TOTAL,
     burst: BURST,
     ours: await ours(redis.url),
-    bullmq_job_schedulers: await (log('burst through BullMQ job schedulers'), bullmqReference(redis.url)),
+    bullmq_job_schedulers: await (log('burst through BullMQ job schedulers'),
+    bullmqReference(redis.url)),
     redis_commands_per_wakeup: await (log('wake-up cost'), wakeupCost(redis.url, [9, 999, 9_999])),
   };
   console.log(JSON.stringify(result, null, 2));
