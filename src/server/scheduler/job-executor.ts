@@ -13,7 +13,7 @@ import {
   type DailyHistory,
   type MarketDataProvider,
 } from '../market-data/provider';
-import { RateLimiter } from '../market-data/rate-limiter';
+import { abortable, RateLimiter } from '../market-data/rate-limiter';
 import { StockDataStore, toRecord } from '../market-data/stock-data-store';
 import type { SymbolOutcome } from './job-definition';
 
@@ -122,21 +122,6 @@ function defineLockScripts(redis: Redis): LockRedis {
     scriptsDefined.add(redis);
   }
   return redis as LockRedis;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Resolves as `promise` does, or rejects as soon as `signal` aborts (the promise runs on). */
@@ -364,7 +349,7 @@ export class JobExecutor {
       // Another process fetches it: wait until its lock goes, then take its outcome.
       let poll = POLL_MIN_MS;
       while ((await this.redis.get(lockKey)) === holder) {
-        await sleep(poll, signal);
+        await abortable(poll, signal);
         poll = Math.min(POLL_MAX_MS, poll * 2);
       }
       const raw = await this.redis.get(resultKey);
@@ -474,7 +459,7 @@ export class JobExecutor {
         wait_ms: Math.round(wait),
         error: failure.message,
       });
-      await sleep(wait, signal);
+      await abortable(wait, signal);
     }
   }
 }

@@ -1,33 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { dateStringSchema, symbolSchema } from '../../scheduler/job-definition';
+import { stockDataRecordSchema } from '../../market-data/stock-data-store';
 import { publicProcedure, router } from '../trpc';
-
-const barSchema = z.object({
-  date: z.string(),
-  open: z.number().nullable(),
-  high: z.number().nullable(),
-  low: z.number().nullable(),
-  close: z.number().nullable(),
-  adj_close: z.number().nullable(),
-  volume: z.number().nullable(),
-});
-
-export const stockRecordSchema = z.object({
-  symbol: z.string(),
-  start: z.string(),
-  end: z.string(),
-  interval: z.string(),
-  source: z.string(),
-  currency: z.string().nullable(),
-  exchange_timezone: z.string().nullable(),
-  fetched_at: z.string(),
-  job_id: z.string().nullable(),
-  run_id: z.string().nullable(),
-  bars: z.array(barSchema),
-  dividends: z.array(z.object({ date: z.string(), amount: z.number() })),
-  splits: z.array(z.object({ date: z.string(), numerator: z.number(), denominator: z.number() })),
-});
 
 export const dataRouter = router({
   get: publicProcedure
@@ -56,7 +31,7 @@ export const dataRouter = router({
           }
         }),
     )
-    .output(stockRecordSchema)
+    .output(stockDataRecordSchema)
     .query(async ({ ctx, input }) => {
       const range = input.start && input.end ? { start: input.start, end: input.end } : undefined;
       const record = await ctx.services.data.get(input.symbol, range);
