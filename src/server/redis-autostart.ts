@@ -53,6 +53,6 @@ export async function startLocalRedis(
     setTimeout(resolve, 200);
   });
   child.removeAllListeners('exit');
-  logger.info('Started a local redis-server', { port, dir, pid: child.pid });
+  logger.info('Started a local redis-server', { port, dir, redis_pid: child.pid });
   return child;
 }
