@@ -65,10 +65,13 @@ export class CacheSync {
     this.schedule();
   }
 
-  /** Refetches every live query that has data (after a gap the events may not cover). */
-  refreshAll(): void {
+  /**
+   * Refetches every live query that has data (after a gap the events may not cover); with
+   * `includeLoading`, also restarts first fetches, whose read may predate the gap's end.
+   */
+  refreshAll(includeLoading = false): void {
     void this.client.invalidateQueries({
-      predicate: (q) => isLiveQuery(q) && q.state.data !== undefined,
+      predicate: (q) => isLiveQuery(q) && (includeLoading || q.state.data !== undefined),
     });
   }
 

@@ -49,9 +49,10 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     resumeFrom ? { lastEventId: resumeFrom } : undefined,
     {
       onStarted: () => {
-        // A reconnect before any event arrived has no id to resume from: the server starts
-        // at its newest event, so what happened during the gap is fetched instead.
-        if (wasLive.current && !lastSeen.current) sync.refreshAll();
+        // With no event id to resume from, the server starts at its newest event: whatever
+        // changed before that (between the page's first fetch and this start, or during a
+        // drop) is fetched instead, so nothing falls in the gap.
+        if (!lastSeen.current) sync.refreshAll(true);
         wasLive.current = true;
         setEverLive(true);
       },
