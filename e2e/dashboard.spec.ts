@@ -512,7 +512,8 @@ for (const seenBefore of [true, false]) {
 }
 
 test('changes made through another server process reach the page', async ({ page, request }) => {
-  test.skip(!process.env.E2E_REDIS_URL, 'needs the Redis of e2e/global-setup.ts');
+  // e2e/global-setup.ts always provides its Redis; without it this test must fail, not skip.
+  expect(process.env.E2E_REDIS_URL, 'the Redis of e2e/global-setup.ts').toBeTruthy();
   const other = await startApp({
     env: {
       REDIS_URL: process.env.E2E_REDIS_URL!,

@@ -1,6 +1,7 @@
 'use client';
 
 import { WEEKDAYS, type Weekday } from '~/server/scheduler/job-definition';
+import { WEEKDAY_LABELS } from '~/server/scheduler/schedule';
 import { describedBy, FieldError } from './field-error';
 import type { FormErrors } from './form-issues';
 
@@ -10,16 +11,6 @@ export interface ScheduleDraft {
   days: Weekday[];
   expression: string;
 }
-
-const DAY_NAMES: Record<Weekday, string> = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
-};
 
 const PRESETS: [string, Weekday[]][] = [
   ['Every day', [...WEEKDAYS]],
@@ -132,7 +123,7 @@ export function ScheduleFields({
                       })
                     }
                   />
-                  {DAY_NAMES[day]}
+                  {WEEKDAY_LABELS[day]}
                 </label>
               ))}
             </div>

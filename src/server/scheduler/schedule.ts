@@ -344,7 +344,8 @@ export function zoneCity(timezone: string): string {
   return (timezone.split('/').pop() ?? timezone).replace(/_/g, ' ');
 }
 
-const DAY_WORDS: Record<Weekday, string> = {
+/** Short English names of the weekdays, for words and for the form's day toggles. */
+export const WEEKDAY_LABELS: Record<Weekday, string> = {
   mon: 'Mon',
   tue: 'Tue',
   wed: 'Wed',
@@ -360,7 +361,7 @@ function describeDays(days: readonly Weekday[]): string {
   if (mask === 0b0011111) return 'Weekdays';
   if (mask === 0b1100000) return 'Weekends';
   return WEEK.filter((_, i) => mask & (1 << i))
-    .map((d) => DAY_WORDS[d])
+    .map((d) => WEEKDAY_LABELS[d])
     .join(', ');
 }
 
