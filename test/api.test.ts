@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppProcess } from './support/app-server';
 import { startTestRedis, type TestRedis } from './support/redis-server';
+import { isNextDailyOccurrence, wallTime } from './support/time';
 
 const exec = promisify(execFile);
 let redis: TestRedis;
@@ -107,7 +108,11 @@ describe('the seed scenario', () => {
     expect(updated.body.message).toBe('Job updated successfully');
     expect(updated.body.job.stock_ids).toEqual(['AAPL', 'MSFT', 'GOOGL']);
     expect(updated.body.job.schedule_time).toBe('18:00');
-    expect(new Date(updated.body.job.next_run).getTime() - next.getTime()).toBe(3600_000);
+    // Next 18:00 in New York: today or tomorrow depending on when this runs.
+    expect(wallTime(updated.body.job.next_run, 'America/New_York')).toBe('18:00');
+    expect(isNextDailyOccurrence(updated.body.job.next_run, '18:00', 'America/New_York')).toBe(
+      true,
+    );
 
     // The seed's curl -X POST without a body or a content type.
     const stop = await fetch(`${app.url}/scheduler/jobs/${jobId}/stop`, { method: 'POST' });
@@ -156,6 +161,11 @@ describe('the seed scenario', () => {
   });
 
   it('lists with limit, offset, q and active', async () => {
+    // Start from no jobs, whatever an earlier test left behind.
+    const before = await call('GET', '/scheduler/jobs');
+    for (const job of before.body.jobs as { job_id: string }[]) {
+      await call('DELETE', `/scheduler/jobs/${job.job_id}`);
+    }
     const ids: string[] = [];
     for (const [name, symbols, active] of [
       ['Tech', ['AAPL', 'MSFT'], true],
