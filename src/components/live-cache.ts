@@ -137,7 +137,8 @@ export function staleAfter(event: ChangeEvent): {
     dashboard: finished || deleted,
     // A deleted job's page refetches to learn it is gone.
     job: deleted,
-    list: event.type === 'job',
+    // A job's status is in the list; run events that change it carry the job.
+    list: event.type === 'job' || (event.type === 'run' && event.job != null),
     symbols: finished && event.type === 'run' ? event.run.symbols.map((s) => s.symbol) : [],
   };
 }

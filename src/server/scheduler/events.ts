@@ -18,7 +18,7 @@ export interface StoredEvent {
   event: ChangeEvent;
 }
 
-const MAXLEN = '10000';
+export const EVENTS_MAXLEN = '10000';
 
 /**
  * Job and run changes as a Redis stream, so every instance's dashboard subscription sees what
@@ -28,7 +28,15 @@ export class EventLog {
   constructor(private readonly redis: Redis) {}
 
   async publish(event: ChangeEvent): Promise<void> {
-    await this.redis.xadd(keys.events, 'MAXLEN', '~', MAXLEN, '*', 'data', JSON.stringify(event));
+    await this.redis.xadd(
+      keys.events,
+      'MAXLEN',
+      '~',
+      EVENTS_MAXLEN,
+      '*',
+      'data',
+      JSON.stringify(event),
+    );
   }
 
   /** The id of the newest event, or '0-0': where a fresh subscriber starts. */

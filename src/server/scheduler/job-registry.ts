@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
+import { EVENTS_MAXLEN } from './events';
 import { normaliseSchedule, type Job, type JobCreate, type JobUpdate } from './job-definition';
 import { nextFireTime } from './schedule';
 
@@ -27,7 +28,6 @@ export interface JobEvent {
   job: Job | null;
 }
 
-const EVENTS_MAXLEN = '10000';
 const MGET_CHUNK = 1000;
 const COMMA = Buffer.from(',');
 

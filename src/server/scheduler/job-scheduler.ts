@@ -164,13 +164,7 @@ export class JobScheduler {
         misfireGraceMs: config.MISFIRE_GRACE_SECONDS * 1000,
         enqueue: (fires) => this.enqueueFires(fires),
         recordMissed: async (run) => {
-          await this.opts.runs.save(run);
-          await this.opts.events.publish({
-            type: 'run',
-            action: 'missed',
-            job_id: run.job_id,
-            run,
-          });
+          await this.opts.runs.record(run, { action: 'missed' });
         },
         newRunId: randomUUID,
       });
@@ -308,23 +302,23 @@ export class JobScheduler {
     return this.redis.jobLockOp(keys.jobLock(jobId), op, runId, ttl);
   }
 
-  /** Executes one queued run. Runs of one job never overlap: a job lock holds the run_id. */
+  /**
+   * Executes one queued run. Runs of one job never overlap: a job lock holds the run_id. Each
+   * step is one Redis round trip: begin (lock, job, earlier record), started (run, job status,
+   * event), finished (run, job status and last run, event, lock released).
+   */
   private async process(bull: BullJob<RunData>, token?: string): Promise<string> {
     const data = bull.data;
-    const { registry, runs, events, logger } = this.opts;
-    // The job, its lock and an earlier record of this run, in one round trip.
-    const [raw, locked, existing] = await Promise.all([
-      registry.getRaw(data.job_id),
-      this.lock(data.job_id, 'acquire', data.run_id),
-      runs.get(data.run_id),
-    ]);
-    const job = raw ? (JSON.parse(raw) as Job) : null;
+    const { runs, logger } = this.opts;
+    const lockMs = this.opts.config.RUN_LOCK_SECONDS * 1000;
+    const begun = await runs.begin(data.job_id, data.run_id, lockMs);
+    const job = begun.job ? (JSON.parse(begun.job) as Job) : null;
     if (!job || (data.trigger === 'schedule' && !job.is_active)) {
-      if (locked === 1) await this.lock(data.job_id, 'release', data.run_id);
+      if (begun.locked) await this.lock(data.job_id, 'release', data.run_id);
       return job ? 'job stopped' : 'job deleted';
     }
 
-    if (locked !== 1) {
+    if (!begun.locked) {
       if (data.trigger === 'schedule') {
         const at = new Date().toISOString();
         const run: Run = {
@@ -333,8 +327,7 @@ export class JobScheduler {
           finished_at: at,
           note: 'skipped: the previous run of this job was still running',
         };
-        await runs.save(run);
-        await events.publish({ type: 'run', action: 'skipped', job_id: job.job_id, run });
+        await runs.record(run, { action: 'skipped' });
         return 'skipped';
       }
       // A manual run waits for the running one instead of being dropped.
@@ -347,11 +340,12 @@ export class JobScheduler {
     this.beatSoon();
     const renew = setInterval(
       () => void this.lock(job.job_id, 'acquire', data.run_id).catch(() => undefined),
-      (this.opts.config.RUN_LOCK_SECONDS * 1000) / 3,
+      lockMs / 3,
     );
+    let release = true;
     try {
       let run: Run = {
-        ...(existing ?? this.baseRun(job, data, new Date())),
+        ...(begun.run ?? this.baseRun(job, data, new Date())),
         status: 'running',
         started_at: new Date().toISOString(),
         finished_at: null,
@@ -359,22 +353,9 @@ export class JobScheduler {
         error: null,
         progress: { done: 0, total: job.stock_ids.length },
       };
-      const [saved, running] = await Promise.all([
-        runs.save(run),
-        registry.mutate(
-          job.job_id,
-          (j) => ({ job: { ...j, status: 'running' }, touch: false }),
-          raw!,
-        ),
-      ]);
-      if (!saved) return 'job deleted';
-      await events.publish({
-        type: 'run',
-        action: 'started',
-        job_id: job.job_id,
-        run,
-        job: running,
-      });
+      if (!(await runs.record(run, { action: 'started', jobStatus: 'running' }))) {
+        return 'job deleted';
+      }
 
       let lastSave = 0;
       const result = await this.opts.executor.execute(
@@ -392,12 +373,7 @@ export class JobScheduler {
             const now = Date.now();
             if (now - lastSave < PROGRESS_SAVE_MS && done < total) return;
             lastSave = now;
-            void runs
-              .save(run)
-              .then(() =>
-                events.publish({ type: 'run', action: 'progress', job_id: job.job_id, run }),
-              )
-              .catch(() => undefined);
+            void runs.record(run, { action: 'progress' }).catch(() => undefined);
           },
         },
       );
@@ -413,34 +389,13 @@ export class JobScheduler {
         finished_at: new Date().toISOString(),
         progress: { done: run.progress?.total ?? 0, total: run.progress?.total ?? 0 },
       };
-      const done = run;
-      const [, finished] = await Promise.all([
-        runs.save(done),
-        registry
-          .mutate(
-            job.job_id,
-            (j) => ({
-              job: {
-                ...j,
-                status: result.status,
-                last_run_status: result.status,
-                last_run: done.started_at,
-              },
-              touch: false,
-            }),
-            JSON.stringify(running),
-          )
-          .catch((error: unknown) =>
-            error instanceof JobNotFoundError ? null : Promise.reject(error),
-          ),
-      ]);
-      await events.publish({
-        type: 'run',
+      await runs.record(run, {
         action: 'finished',
-        job_id: job.job_id,
-        run,
-        job: finished,
+        jobStatus: result.status,
+        finished: true,
+        releaseLock: true,
       });
+      release = false;
       logger.info('Run finished', {
         job_id: job.job_id,
         run_id: run.run_id,
@@ -452,7 +407,7 @@ export class JobScheduler {
       clearInterval(renew);
       this.active.delete(data.run_id);
       this.beatSoon();
-      await this.lock(job.job_id, 'release', data.run_id).catch(() => undefined);
+      if (release) await this.lock(job.job_id, 'release', data.run_id).catch(() => undefined);
     }
   }
 
@@ -496,18 +451,7 @@ export class JobScheduler {
         finished_at: new Date().toISOString(),
         error: `run failed after ${bull.attemptsMade} attempt(s): ${error.message}`,
       };
-      await this.opts.runs.save(run);
-      const updated = await this.opts.registry.mutate(job.job_id, (j) => ({
-        job: { ...j, status: 'failed', last_run_status: 'failed', last_run: run.started_at },
-        touch: false,
-      }));
-      await this.opts.events.publish({
-        type: 'run',
-        action: 'finished',
-        job_id: job.job_id,
-        run,
-        job: updated,
-      });
+      await this.opts.runs.record(run, { action: 'finished', jobStatus: 'failed', finished: true });
     } catch (e) {
       this.opts.logger.warn('Could not record a failed run', { error: (e as Error).message });
     }
