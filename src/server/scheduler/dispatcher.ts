@@ -15,13 +15,31 @@ export interface ClaimedFire {
 }
 
 /**
- * Advances a job's due score only if it still equals the fire time the caller read, records
- * the pending fire, and writes the new next_run into the job's JSON, all in one step: of all
- * the instances that read the same fire time, exactly one gets 1.
- * The job JSON is written by JSON.stringify, so `"next_run":` occurs once, followed by null or
- * a quoted ISO string; a name cannot contain that sequence unescaped.
+ * Lua: the job JSON with its next_run replaced by `value` (JSON: null or a quoted ISO string),
+ * or nil if it has none. The job JSON is written by JSON.stringify, so `"next_run":` occurs
+ * once, followed by null or a quoted ISO string; a name cannot contain that sequence unescaped.
  */
-const CLAIM_SCRIPT = `
+export const SET_NEXT_RUN = `
+local function setNextRun(raw, value)
+  local _, e = string.find(raw, '"next_run":', 1, true)
+  if not e then return nil end
+  local vend
+  if string.sub(raw, e + 1, e + 1) == '"' then
+    vend = string.find(raw, '"', e + 2, true)
+  else
+    vend = e + 4
+  end
+  return string.sub(raw, 1, e) .. value .. string.sub(raw, vend + 1)
+end
+`;
+
+/**
+ * Advances a job's due score only if it still equals the fire time the caller read, records
+ * the pending fire, and (for a fire time already past) writes the new next_run into the job's
+ * JSON, all in one step: of all the instances that read the same fire time, exactly one gets 1.
+ * A fire claimed ahead of its time keeps next_run until its run starts (RunHistory.record).
+ */
+const CLAIM_SCRIPT = `${SET_NEXT_RUN}
 local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if (not s) or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
 if ARGV[3] == '' then
@@ -30,17 +48,10 @@ else
   redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 end
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[4], ARGV[5]) end
-local raw = redis.call('GET', KEYS[3])
+local raw = ARGV[6] ~= '' and redis.call('GET', KEYS[3])
 if raw then
-  local _, e = string.find(raw, '"next_run":', 1, true)
-  if e then
-    local vend
-    if string.sub(raw, e + 1, e + 1) == '"' then
-      vend = string.find(raw, '"', e + 2, true)
-    else
-      vend = e + 4
-    end
-    raw = string.sub(raw, 1, e) .. ARGV[6] .. string.sub(raw, vend + 1)
+  raw = setNextRun(raw, ARGV[6])
+  if raw then
     redis.call('SET', KEYS[3], raw)
     redis.call('INCR', KEYS[5])
     redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'data',
@@ -93,9 +104,18 @@ export interface DispatcherOptions {
   newRunId: () => string;
   now?: () => number;
   batchSize?: number;
+  /** How far ahead of its time a fire is claimed and queued (delayed) to start on time. */
+  lookaheadMs?: number;
 }
 
 const MAX_SLEEP_MS = 1000;
+/**
+ * Fires are claimed this long before they are due and handed to the queue as delayed runs, so
+ * a burst of fires in one second starts on time instead of waiting for its claims: the claim
+ * is off the critical path, as with BullMQ's own repeatable jobs. The run checks at its start
+ * that the job is still active and the fire still one of its schedule's (an edit in between).
+ */
+export const LOOKAHEAD_MS = 1000;
 const MAX_HANDOVERS = 4;
 const PENDING_RETRY_MS = 5000;
 /** Fire times to walk when coalescing a long outage; beyond it, the outage counts as missed. */
@@ -116,6 +136,7 @@ export class Dispatcher {
   private readonly handovers = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly batchSize: number;
+  private readonly lookaheadMs: number;
   /** Wake-ups and due entries handled, for the status page and the benchmark. */
   readonly stats = { wakeups: 0, claimed: 0, lost: 0 };
 
@@ -123,6 +144,7 @@ export class Dispatcher {
     this.redis = defineDispatchScripts(opts.redis);
     this.now = opts.now ?? Date.now;
     this.batchSize = opts.batchSize ?? 200;
+    this.lookaheadMs = opts.lookaheadMs ?? LOOKAHEAD_MS;
   }
 
   async start(): Promise<void> {
@@ -173,17 +195,20 @@ export class Dispatcher {
   private async untilNextDue(): Promise<number> {
     const first = await this.redis.zrange(keys.due, 0, 0, 'WITHSCORES');
     if (first.length < 2) return MAX_SLEEP_MS;
-    return Math.max(0, Math.min(MAX_SLEEP_MS, Number(first[1]) - this.now()));
+    return Math.max(0, Math.min(MAX_SLEEP_MS, Number(first[1]) - this.lookaheadMs - this.now()));
   }
 
-  /** Handles one batch of due entries; true when the batch was full (more may be due). */
+  /**
+   * Handles one batch of entries due now or within the lookahead; true when the batch was full
+   * (more may be due).
+   */
   async tick(): Promise<boolean> {
     this.stats.wakeups++;
     const now = this.now();
     const due = await this.redis.zrangebyscore(
       keys.due,
       '-inf',
-      now,
+      now + this.lookaheadMs,
       'WITHSCORES',
       'LIMIT',
       0,
@@ -233,7 +258,8 @@ export class Dispatcher {
         plan.next ? String(plan.next.getTime()) : '',
         fire ? `${fire.job_id}:${fire.fire_ms}` : '',
         fire ? JSON.stringify({ ...fire, at: now }) : '',
-        plan.next ? JSON.stringify(plan.next.toISOString()) : 'null',
+        // A fire still ahead keeps next_run until its run starts.
+        entry.fireMs > now ? '' : plan.next ? JSON.stringify(plan.next.toISOString()) : 'null',
       );
       claims.push(fire);
     });

@@ -10,7 +10,7 @@ import type { EventLog } from './events';
 import type { Job, Run, SymbolOutcome } from './job-definition';
 import { JobNotFoundError, type JobRegistry } from './job-registry';
 import type { RunHistory } from './run-history';
-import { addDays, zonedDateString } from './schedule';
+import { addDays, nextFireTime, zonedDateString } from './schedule';
 
 /** What a queued run carries through BullMQ. */
 export interface RunData {
@@ -190,8 +190,7 @@ export class JobScheduler {
     await this.dispatcher?.stop();
     this.dispatcher = null;
     if (this.worker) {
-      const worker = this.worker;
-      const closing = worker.close();
+      const closing = this.worker.close();
       const timeoutMs = this.opts.config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
       const timedOut = await Promise.race([
         closing.then(() => false),
@@ -236,7 +235,9 @@ export class JobScheduler {
     await this.opts.redis.hset(keys.instances, this.instanceId, JSON.stringify(info));
   }
 
+  /** Fires claimed ahead of their time wait in the queue as delayed runs until it comes. */
   private async enqueueFires(fires: ClaimedFire[]): Promise<void> {
+    const now = Date.now();
     await this.queue.addBulk(
       fires.map((fire) => ({
         name: 'scheduled',
@@ -248,7 +249,11 @@ export class JobScheduler {
           late: fire.late,
           coalesced: fire.coalesced,
         },
-        opts: { jobId: `fire:${fire.job_id}:${fire.fire_ms}`, ...this.jobOptions() },
+        opts: {
+          jobId: `fire:${fire.job_id}:${fire.fire_ms}`,
+          delay: Math.max(0, fire.fire_ms - now),
+          ...this.jobOptions(),
+        },
       })),
     );
   }
@@ -313,10 +318,15 @@ export class JobScheduler {
     const lockMs = this.opts.config.RUN_LOCK_SECONDS * 1000;
     const begun = await runs.begin(data.job_id, data.run_id, lockMs);
     const job = begun.job ? (JSON.parse(begun.job) as Job) : null;
-    if (!job || (data.trigger === 'schedule' && !job.is_active)) {
+    const dropped = whyDropped(job, data);
+    if (!job || dropped) {
       if (begun.locked) await this.lock(data.job_id, 'release', data.run_id);
-      return job ? 'job stopped' : 'job deleted';
+      return dropped ?? 'job deleted';
     }
+    const nextRun =
+      data.fire_ms === undefined
+        ? undefined
+        : nextFireTime(job.schedule, job.timezone, new Date(data.fire_ms));
 
     if (!begun.locked) {
       if (data.trigger === 'schedule') {
@@ -327,7 +337,7 @@ export class JobScheduler {
           finished_at: at,
           note: 'skipped: the previous run of this job was still running',
         };
-        await runs.record(run, { action: 'skipped' });
+        await runs.record(run, { action: 'skipped', nextRun });
         return 'skipped';
       }
       // A manual run waits for the running one instead of being dropped.
@@ -353,7 +363,7 @@ export class JobScheduler {
         error: null,
         progress: { done: 0, total: job.stock_ids.length },
       };
-      if (!(await runs.record(run, { action: 'started', jobStatus: 'running' }))) {
+      if (!(await runs.record(run, { action: 'started', jobStatus: 'running', nextRun }))) {
         return 'job deleted';
       }
 
@@ -495,6 +505,20 @@ export class JobScheduler {
           : null,
     };
   }
+}
+
+/**
+ * Why a queued run must not run, or null. A fire is claimed ahead of its time, so its job may
+ * have been deleted, stopped or given another schedule since: the fire must still be one of the
+ * fire times of the job's schedule as it is now. Manual runs and backfills only need the job.
+ */
+function whyDropped(job: Job | null, data: RunData): string | null {
+  if (!job) return 'job deleted';
+  if (data.trigger !== 'schedule') return null;
+  if (!job.is_active) return 'job stopped';
+  if (data.fire_ms === undefined) return null;
+  const fire = nextFireTime(job.schedule, job.timezone, new Date(data.fire_ms - 1));
+  return fire?.getTime() === data.fire_ms ? null : 'job rescheduled';
 }
 
 /** `[run date - lookback_days, run date]`, dates in the job's zone. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
+import { SET_NEXT_RUN } from './dispatcher';
 import { EVENTS_MAXLEN, type RunEvent } from './events';
 import type { Job, Run } from './job-definition';
 
@@ -36,22 +37,34 @@ return 1
  * be the job's own key, and the values replaced (a status word, null or an ISO instant) hold no
  * comma or brace.
  *
- * KEYS: run, job runs, job, events, jobs version, job lock.
+ * A scheduled fire claimed ahead of its time left the job's next_run on it; its run moves
+ * next_run on to the job's due score, if that is still the one the run computed.
+ *
+ * KEYS: run, job runs, job, events, jobs version, job lock, due set.
  * ARGV: run JSON, started ms, run id, history limit, run key prefix, event action, job id,
- *       job status ('' leaves the job as it is), last_run ('' leaves last_run and
- *       last_run_status), release the lock ('1'), events maxlen.
+ *       job status ('' leaves the job's status as it is), last_run ('' leaves last_run and
+ *       last_run_status), release the lock ('1'), events maxlen, next fire ms and its JSON
+ *       ('' leaves next_run).
  */
-const RECORD_SCRIPT = `${SAVE_RUN}
+const RECORD_SCRIPT = `${SAVE_RUN}${SET_NEXT_RUN}
 local job = redis.call('GET', KEYS[3])
 if job then
   saveRun(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
   local event = '{"type":"run","action":"' .. ARGV[6] .. '","job_id":"' .. ARGV[7] .. '","run":' .. ARGV[1]
+  local changed = false
+  if ARGV[12] ~= '' and tonumber(redis.call('ZSCORE', KEYS[7], ARGV[7]) or '-1') == tonumber(ARGV[12]) then
+    job = setNextRun(job, ARGV[13]) or job
+    changed = true
+  end
   if ARGV[8] ~= '' then
     job = string.gsub(job, '([{,])"status":"[^"]*"', '%1"status":"' .. ARGV[8] .. '"', 1)
     if ARGV[9] ~= '' then
       job = string.gsub(job, '([{,])"last_run_status":[^,}]*', '%1"last_run_status":"' .. ARGV[8] .. '"', 1)
       job = string.gsub(job, '([{,])"last_run":[^,}]*', '%1"last_run":"' .. ARGV[9] .. '"', 1)
     end
+    changed = true
+  end
+  if changed then
     redis.call('SET', KEYS[3], job)
     redis.call('INCR', KEYS[5])
     event = event .. ',"job":' .. job
@@ -100,6 +113,8 @@ export interface RunStep {
   finished?: boolean;
   /** Drop the job's run lock if this run still holds it. */
   releaseLock?: boolean;
+  /** The job's fire after this run's: next_run moves to it if the due set holds it. */
+  nextRun?: Date | null;
 }
 
 export class RunHistory {
@@ -112,7 +127,7 @@ export class RunHistory {
     this.redis = redis as Scripts;
     if (!this.redis.__runScripts) {
       redis.defineCommand('runSave', { numberOfKeys: 3, lua: SAVE_SCRIPT });
-      redis.defineCommand('runRecord', { numberOfKeys: 6, lua: RECORD_SCRIPT });
+      redis.defineCommand('runRecord', { numberOfKeys: 7, lua: RECORD_SCRIPT });
       redis.defineCommand('runBegin', { numberOfKeys: 3, lua: BEGIN_SCRIPT });
       this.redis.__runScripts = true;
     }
@@ -145,6 +160,7 @@ export class RunHistory {
       keys.events,
       keys.jobsVersion,
       keys.jobLock(run.job_id),
+      keys.due,
       JSON.stringify(run),
       String(Date.parse(run.started_at)),
       run.run_id,
@@ -156,6 +172,8 @@ export class RunHistory {
       step.jobStatus && step.finished ? run.started_at : '',
       step.releaseLock ? '1' : '',
       EVENTS_MAXLEN,
+      step.nextRun ? String(step.nextRun.getTime()) : '',
+      step.nextRun ? JSON.stringify(step.nextRun.toISOString()) : '',
     );
   }
 
