@@ -129,11 +129,12 @@ async function wakeupCost(redisUrl: string, counts: number[]) {
         ),
       );
     }
-    // One job due now: the wake-up handles it. Measured: commands of one tick plus the sleep calculation.
+    // One job due now: the wake-up claims it. Its next fire is tomorrow, outside the
+    // lookahead, so the wake-up after it is idle.
     const due = await services.registry.create({
       name: 'due',
       stock_ids: ['A'],
-      schedule: { kind: 'cron', expression: '* * * * * *' },
+      schedule_time: '03:17',
       timezone: 'UTC',
     });
     await services.redis.zadd(keys.due, Date.now() - 10, due.job_id);
@@ -158,6 +159,7 @@ async function wakeupCost(redisUrl: string, counts: number[]) {
     out[`${n + 1} jobs, idle wake-up`] = c2 - c1 - 1;
     probe.disconnect();
     await dispatcher.stop();
+    subscriber.disconnect();
     await services.close();
   }
   return out;
@@ -169,13 +171,14 @@ async function bullmqReference(redisUrl: string) {
   const queue = new Queue('ref', { connection, prefix: 'bullref' });
   const fireAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
   const lags: number[] = [];
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker(
     'ref',
     async (job) => {
       if (job.name === 'burst') lags.push(Date.now() - fireAt);
     },
     {
-      connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      connection: workerConnection,
       prefix: 'bullref',
       concurrency: 100,
     },
@@ -197,6 +200,7 @@ async function bullmqReference(redisUrl: string) {
   await worker.close();
   await queue.close();
   connection.disconnect();
+  workerConnection.disconnect();
   return { runs: lags.length, started_lag_ms: lags.length ? stats(lags) : null };
 }
 

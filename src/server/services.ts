@@ -54,7 +54,6 @@ export function createServices(
     connect,
     role: options.role ?? 'server',
   });
-  let started = false;
   return {
     config,
     logger,
@@ -66,12 +65,11 @@ export function createServices(
     scheduler,
     connect,
     async startScheduler(parts) {
-      started = true;
       await scheduler.start(parts);
     },
     async close() {
-      if (started) await scheduler.stop();
-      else await scheduler.queue.close();
+      // Also for a scheduler never started: its queue's connection is its own to close.
+      await scheduler.stop();
       await conn.quit().catch(() => conn.disconnect());
     },
   };
