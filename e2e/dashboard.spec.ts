@@ -242,6 +242,68 @@ test('run now shows progress live, then completed; the detail page shows outcome
   await request.delete(`/scheduler/jobs/${jobId}`);
 });
 
+test('a backfill from the job page: the range is checked in the browser, then run as asked', async ({
+  page,
+  request,
+}) => {
+  const name = unique('Backfill');
+  const jobId = await createJob(request, {
+    name,
+    stock_ids: ['AAPL'],
+    schedule_time: '17:00',
+    timezone: 'America/New_York',
+  });
+  const runsOverRest = async () =>
+    (
+      (await (await request.get(`/scheduler/jobs/${jobId}/runs`)).json()) as {
+        runs: { trigger: string; start: string; end: string; status: string }[];
+      }
+    ).runs;
+  const nextRun = (
+    (await (await request.get(`/scheduler/jobs/${jobId}`)).json()) as {
+      next_run: string;
+    }
+  ).next_run;
+  await page.goto(`/jobs/${jobId}`);
+  await expect(page.locator('[data-connection="live"]')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Backfill…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Backfill' });
+  const from = dialog.getByLabel('From', { exact: true });
+  const to = dialog.getByLabel('To', { exact: true });
+  // It opens on the job's own lookback window, ending today.
+  await expect(to).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  await from.fill('2020-11-06');
+  await to.fill('2020-08-31');
+  await dialog.getByRole('button', { name: 'Queue backfill' }).click();
+  await expect(dialog.getByText('must not be before start')).toBeVisible();
+  await expect(to).toHaveAttribute('aria-invalid', 'true');
+  await from.fill('');
+  await dialog.getByRole('button', { name: 'Queue backfill' }).click();
+  await expect(dialog.getByText('is required for a backfill')).toBeVisible();
+  expect(await runsOverRest()).toEqual([]);
+
+  await from.fill('2020-08-31');
+  await to.fill('2020-11-06');
+  await dialog.getByRole('button', { name: 'Queue backfill' }).click();
+  await expect(dialog).toBeHidden();
+  const runs = page.getByRole('table', { name: 'Runs' });
+  const done = runs.locator('tr[data-status="completed"]');
+  await expect(done).toHaveCount(1, { timeout: 30_000 });
+  await expect(done).toContainText('Backfill');
+  await expect(done).toContainText('2020-08-31 to 2020-11-06');
+  await expect(done).toContainText('1 of 1 stored');
+  expect(await runsOverRest()).toMatchObject([
+    { trigger: 'backfill', start: '2020-08-31', end: '2020-11-06', status: 'completed' },
+  ]);
+  // The schedule is left as it was.
+  expect(
+    ((await (await request.get(`/scheduler/jobs/${jobId}`)).json()) as { next_run: string })
+      .next_run,
+  ).toBe(nextRun);
+  await request.delete(`/scheduler/jobs/${jobId}`);
+});
+
 test('a job created over REST appears within a second, without a reload', async ({
   page,
   request,
@@ -343,7 +405,7 @@ test('a name full of markup is shown as text', async ({ page, request }) => {
 });
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`axe finds nothing serious on the overview, the form and the detail page (${colorScheme})`, async ({
+  test(`axe finds nothing serious on the overview, the forms and the detail page (${colorScheme})`, async ({
     page,
     request,
   }) => {
@@ -377,6 +439,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     ).toHaveCount(1, { timeout: 30_000 });
     await expect(page.locator('[data-testid="price-chart"] canvas').first()).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
+
+    // The backfill dialog, with an error showing.
+    await page.getByRole('button', { name: 'Backfill…' }).click();
+    const backfill = page.getByRole('dialog', { name: 'Backfill' });
+    await backfill.getByLabel('From', { exact: true }).fill('');
+    await backfill.getByRole('button', { name: 'Queue backfill' }).click();
+    await expect(backfill.getByText('is required for a backfill')).toBeVisible();
+    expect(await seriousViolations(page, 'dialog')).toEqual([]);
     await request.delete(`/scheduler/jobs/${jobId}`);
   });
 }

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '~/trpc/react';
+import { BackfillDialog } from './backfill-dialog';
 import { ConfirmDelete } from './confirm-delete';
 import { FireTimesTable } from './fire-times-table';
 import { JobActions } from './job-actions';
@@ -37,6 +38,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
     { staleTime: Infinity, enabled: job.isSuccess },
   );
   const [editing, setEditing] = useState(false);
+  const [backfilling, setBackfilling] = useState(false);
   const [deleting, setDeleting] = useState<Job | null>(null);
   const actions = useJobActions();
   const onEdit = useCallback(() => setEditing(true), []);
@@ -89,7 +91,12 @@ export function JobDetail({ jobId }: { jobId: string }) {
           <h1 className="job-title">{data.name}</h1>
           <JobState job={data} />
         </div>
-        <JobActions job={data} onEdit={onEdit} onDelete={onDelete} />
+        <div className="page-actions">
+          <JobActions job={data} onEdit={onEdit} onDelete={onDelete} />
+          <button type="button" onClick={() => setBackfilling(true)}>
+            Backfill…
+          </button>
+        </div>
       </div>
 
       <div className="detail-grid">
@@ -133,6 +140,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
       </div>
 
       {editing && <JobFormDialog job={data} onClose={() => setEditing(false)} />}
+      {backfilling && <BackfillDialog job={data} onClose={() => setBackfilling(false)} />}
       {deleting && (
         <ConfirmDelete
           job={deleting}
