@@ -304,6 +304,55 @@ test('a backfill from the job page: the range is checked in the browser, then ru
   await request.delete(`/scheduler/jobs/${jobId}`);
 });
 
+test('search, filter and order are kept in the URL: a view can be linked and reloaded', async ({
+  page,
+  request,
+}) => {
+  const tag = unique('Url');
+  const active = await createJob(request, {
+    name: `${tag} on`,
+    stock_ids: ['AAPL'],
+    schedule_time: '10:00',
+  });
+  const stopped = await createJob(request, {
+    name: `${tag} off`,
+    stock_ids: ['MSFT'],
+    schedule_time: '10:00',
+    is_active: false,
+  });
+  const rows = page.locator('tbody tr[data-job-id]');
+
+  // Opened from a link: the view it names.
+  await page.goto(`/?q=${encodeURIComponent(tag)}&status=stopped`);
+  await expect(page.getByLabel('Search', { exact: true })).toHaveValue(tag);
+  await expect(page.getByLabel('Status', { exact: true })).toHaveValue('stopped');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-job-id', stopped);
+
+  // Changed on the page: the URL follows, without a navigation, and a reload keeps it.
+  await markPage(page);
+  await page.getByLabel('Status', { exact: true }).selectOption('all');
+  await page.getByLabel('Order', { exact: true }).selectOption('name');
+  await expect(page).toHaveURL(
+    new RegExp(`\\?q=${encodeURIComponent(tag).replace(/%20/g, '\\+')}&sort=name$`),
+  );
+  await expect(rows).toHaveCount(2);
+  await expectNotReloaded(page);
+  await page.reload();
+  await expect(page.getByLabel('Order', { exact: true })).toHaveValue('name');
+  await expect(rows).toHaveCount(2);
+  // Sorted by name: "… off" before "… on".
+  await expect(rows.nth(0)).toHaveAttribute('data-job-id', stopped);
+  await expect(rows.nth(1)).toHaveAttribute('data-job-id', active);
+
+  // Unknown values fall back to the defaults.
+  await page.goto('/?status=bogus&sort=nope&page=-3');
+  await expect(page.getByLabel('Status', { exact: true })).toHaveValue('all');
+  await expect(page.getByLabel('Order', { exact: true })).toHaveValue('newest');
+  await expect(page).toHaveURL(/\/$/);
+  for (const id of [active, stopped]) await request.delete(`/scheduler/jobs/${id}`);
+});
+
 test('a job created over REST appears within a second, without a reload', async ({
   page,
   request,

@@ -73,3 +73,30 @@ export function filterJobs(jobs: readonly Job[], { q, status, sort }: Filters): 
       );
   }
 }
+
+/** Filters and page as read from a query string (`?q=&status=&sort=&page=`); unknown values ignored. */
+export function viewFromQuery(search: string): { filters: Filters; page: number } {
+  const params = new URLSearchParams(search);
+  const status = params.get('status');
+  const sort = params.get('sort');
+  const page = Number(params.get('page'));
+  return {
+    filters: {
+      q: params.get('q') ?? '',
+      status: status !== null && status in STATUS_FILTERS ? (status as StatusFilter) : 'all',
+      sort: sort !== null && sort in SORTS ? (sort as Sort) : 'newest',
+    },
+    page: Number.isInteger(page) && page > 1 ? page : 1,
+  };
+}
+
+/** The query string of a view (`''` for the default one), so it can be linked and reloaded. */
+export function queryOfView(filters: Filters, page: number): string {
+  const params = new URLSearchParams();
+  if (filters.q !== '') params.set('q', filters.q);
+  if (filters.status !== NO_FILTERS.status) params.set('status', filters.status);
+  if (filters.sort !== NO_FILTERS.sort) params.set('sort', filters.sort);
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}

@@ -1,11 +1,11 @@
 'use client';
 
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { api } from '~/trpc/react';
 import { ConfirmDelete } from './confirm-delete';
 import { JobFilterBar } from './job-filter-bar';
 import { JobFormDialog, preloadJobForm } from './job-form-dialog';
-import { filterJobs, NO_FILTERS, type Filters } from './job-filters';
+import { filterJobs, NO_FILTERS, queryOfView, viewFromQuery, type Filters } from './job-filters';
 import { JobsTable } from './jobs-table';
 import type { Job } from './live-cache';
 import { Pagination } from './pagination';
@@ -23,6 +23,23 @@ export function Overview() {
   const [editing, setEditing] = useState<Job | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Job | null>(null);
   const actions = useJobActions();
+
+  // The search, filter, order and page live in the URL too, so a view can be linked or reloaded.
+  // Read once on mount (the jobs arrive after it, so nothing shows unfiltered first), then
+  // written back with replaceState: no history entry per keystroke, no navigation.
+  const [urlRead, setUrlRead] = useState(false);
+  useEffect(() => {
+    const view = viewFromQuery(window.location.search);
+    setFilters(view.filters);
+    setPage(view.page);
+    setUrlRead(true);
+  }, []);
+  useEffect(() => {
+    if (!urlRead) return;
+    const url = `${window.location.pathname}${queryOfView(filters, page)}`;
+    if (url !== `${window.location.pathname}${window.location.search}`)
+      window.history.replaceState(window.history.state, '', url);
+  }, [filters, page, urlRead]);
 
   const deferred = useDeferredValue(filters);
   const all = dashboard.data?.jobs;
