@@ -171,7 +171,6 @@ describe('fires claimed ahead of their time', () => {
       () => services.scheduler.queue.getJob(`fire:${job_id}:${fire}`),
       5000,
     );
-    expect(Date.now()).toBeLessThan(fire);
     expect(queued.timestamp).toBeLessThan(fire);
     expect((await services.registry.get(job_id))!.next_run).toBe(new Date(fire).toISOString());
 
