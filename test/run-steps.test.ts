@@ -51,6 +51,24 @@ function open(executor?: RunExecutor): Services {
   return services;
 }
 
+/** A finished manual run of `jobId`, as the worker records it. */
+function finishedRun(jobId: string, overrides: Partial<Run> = {}): Run {
+  return {
+    run_id: 'run-1',
+    job_id: jobId,
+    trigger: 'manual',
+    start: '2026-10-27',
+    end: '2026-11-26',
+    scheduled_for: null,
+    started_at: '2026-11-26T15:00:00.000Z',
+    finished_at: '2026-11-26T15:00:02.000Z',
+    status: 'completed',
+    symbols: [],
+    error: null,
+    ...overrides,
+  };
+}
+
 /** A once-a-day 6-field cron (UTC) firing at `at`, whole seconds. */
 const cronAt = (at: number) => {
   const d = new Date(at);
@@ -78,19 +96,7 @@ describe('run steps', () => {
     // Another run of the job cannot take the lock.
     expect((await services.runs.begin(job_id, 'run-2', 60_000)).locked).toBe(false);
 
-    const run: Run = {
-      run_id: 'run-1',
-      job_id,
-      trigger: 'manual',
-      start: '2026-10-27',
-      end: '2026-11-26',
-      scheduled_for: null,
-      started_at: '2026-11-26T15:00:00.000Z',
-      finished_at: '2026-11-26T15:00:02.000Z',
-      status: 'partial',
-      symbols: [],
-      error: null,
-    };
+    const run = finishedRun(job_id, { status: 'partial' });
     const stored = await services.runs.record(run, {
       action: 'finished',
       jobStatus: 'partial',
@@ -130,22 +136,12 @@ describe('run steps', () => {
     await services.runs.begin(job_id, 'run-1', 60_000);
     await services.registry.delete(job_id);
     await services.redis.set(`scheduler:job_lock:${job_id}`, 'run-1');
-    const result = await services.runs.record(
-      {
-        run_id: 'run-1',
-        job_id,
-        trigger: 'manual',
-        start: '2026-10-27',
-        end: '2026-11-26',
-        scheduled_for: null,
-        started_at: new Date().toISOString(),
-        finished_at: new Date().toISOString(),
-        status: 'completed',
-        symbols: [],
-        error: null,
-      },
-      { action: 'finished', jobStatus: 'completed', finished: true, releaseLock: true },
-    );
+    const result = await services.runs.record(finishedRun(job_id), {
+      action: 'finished',
+      jobStatus: 'completed',
+      finished: true,
+      releaseLock: true,
+    });
     expect(result).toBeNull();
     for (const pattern of ['scheduler:job:*', 'scheduler:job_runs:*', 'scheduler:job_lock:*'])
       expect(await services.redis.keys(pattern)).toEqual([]);
