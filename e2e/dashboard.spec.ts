@@ -567,7 +567,7 @@ async function startCuttableProxy(targetPort: number) {
 }
 
 for (const seenBefore of [true, false]) {
-  test(`after a dropped connection it shows "reconnecting", then catches up (${seenBefore ? 'resuming from the last event id' : 'no event seen before the drop'})`, async ({
+  test(`after a dropped connection it shows "reconnecting", then catches up (${seenBefore ? 'resuming from the last event id' : 'no change seen before the drop'})`, async ({
     page,
     request,
     baseURL,

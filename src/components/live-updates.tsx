@@ -34,6 +34,7 @@ const RETRY_MS = 2000;
  * process, written into the query cache as it arrives. The SSE link resumes after a drop from
  * the last event id it saw (EventSource sends Last-Event-ID; tRPC hands it to the procedure as
  * `lastEventId`). If the subscription ends in an error instead, it is restarted from that id.
+ * When it cannot resume, the server says so with a `sync` event and the page refetches.
  */
 export function LiveUpdates({ children }: { children: ReactNode }) {
   const client = useQueryClient();
@@ -41,7 +42,6 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
   useEffect(() => sync.start(), [sync]);
 
   const lastSeen = useRef<string | undefined>(undefined);
-  const wasLive = useRef(false);
   const [resumeFrom, setResumeFrom] = useState<string | undefined>(undefined);
   const [everLive, setEverLive] = useState(false);
 
@@ -49,16 +49,15 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     resumeFrom ? { lastEventId: resumeFrom } : undefined,
     {
       onStarted: () => {
-        // With no event id to resume from, the server starts at its newest event: whatever
-        // changed before that (between the page's first fetch and this start, or during a
-        // drop) is fetched instead, so nothing falls in the gap.
-        if (!lastSeen.current) sync.refreshAll(true);
-        wasLive.current = true;
         setEverLive(true);
       },
       onData: (tracked) => {
         lastSeen.current = tracked.id;
-        sync.handle(tracked.data);
+        // The server could not resume from an event id (a first start, or the events after it
+        // are gone): it fixed its start point, then sent this. Whatever changed before that (since
+        // the page's first fetch, or during a drop) is fetched; everything after comes as events.
+        if (tracked.data.type === 'sync') sync.refreshAll(true);
+        else sync.handle(tracked.data);
       },
     },
   );

@@ -13,6 +13,28 @@ export interface RunEvent {
 
 export type ChangeEvent = JobEvent | RunEvent;
 
+/**
+ * The first event of a subscription that cannot resume (it starts fresh, or the events after
+ * its resume point were trimmed away): what happened before it must be fetched; everything
+ * after it follows as events. It is sent once the start point is fixed, so a client that
+ * fetches on receiving it leaves no gap.
+ */
+export interface SyncEvent {
+  type: 'sync';
+}
+
+/** What the dashboard's subscription carries. */
+export type StreamEvent = ChangeEvent | SyncEvent;
+
+/** Stream ids are `{ms}-{seq}`. */
+export const STREAM_ID = /^\d+-\d+$/;
+
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
 export interface StoredEvent {
   id: string;
   event: ChangeEvent;
@@ -43,6 +65,17 @@ export class EventLog {
   async lastId(): Promise<string> {
     const last = await this.redis.xrevrange(keys.events, '+', '-', 'COUNT', 1);
     return last[0]?.[0] ?? '0-0';
+  }
+
+  /**
+   * Whether every event after `id` is still in the stream: none was trimmed away (MAXLEN) and
+   * the stream was not lost (a Redis without persistence restarted).
+   */
+  async continuesFrom(id: string): Promise<boolean> {
+    const oldest = await this.redis.xrange(keys.events, '-', '+', 'COUNT', 1);
+    const first = oldest[0]?.[0];
+    if (!first) return id === '0-0';
+    return compareIds(first, id) <= 0;
   }
 
   /**
