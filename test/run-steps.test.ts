@@ -169,6 +169,12 @@ describe('fires claimed ahead of their time', () => {
     );
     expect(queued.timestamp).toBeLessThan(fire);
     expect((await services.registry.get(job_id))!.next_run).toBe(new Date(fire).toISOString());
+    // The due set already holds the following fire; the status still names this one.
+    expect(Number(await services.redis.zscore('scheduler:due', job_id))).toBe(fire + 86_400_000);
+    expect((await services.scheduler.status()).next_run).toEqual({
+      job_id,
+      at: new Date(fire).toISOString(),
+    });
 
     const job = await waitFor(
       'the run to finish',
@@ -214,6 +220,11 @@ describe('fires claimed ahead of their time', () => {
     const later = fire + 3_600_000;
     await services.registry.update(moved.job_id, {
       schedule: { kind: 'cron', expression: cronAt(later) },
+    });
+    // Of the three queued fires, the status names the one that will still run.
+    expect((await services.scheduler.status()).next_run).toEqual({
+      job_id: kept.job_id,
+      at: new Date(fire).toISOString(),
     });
 
     await waitFor(

@@ -483,14 +483,17 @@ export class JobScheduler {
 
   async status(): Promise<SchedulerStatus> {
     const redis = this.opts.redis;
-    const [instances, counts, activeJobs, index, first] = await Promise.all([
+    const [instances, counts, activeJobs, index, first, claimed] = await Promise.all([
       this.instances(),
       this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized'),
       redis.zcard(keys.due),
       redis.get(keys.jobIndex),
       redis.zrange(keys.due, 0, 0, 'WITHSCORES'),
+      this.nextClaimedFire(),
     ]);
     const totalJobs = index && index !== '[]' ? index.split(',').length : 0;
+    let next = first.length >= 2 ? { job_id: first[0]!, at_ms: Number(first[1]) } : null;
+    if (claimed && (!next || claimed.at_ms <= next.at_ms)) next = claimed;
     return {
       running: instances.some((i) => i.dispatching),
       instances,
@@ -499,11 +502,27 @@ export class JobScheduler {
       running_jobs: counts.active ?? 0,
       max_concurrent_jobs: this.opts.config.MAX_CONCURRENT_RUNS,
       queued_runs: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
-      next_run:
-        first.length >= 2
-          ? { job_id: first[0]!, at: new Date(Number(first[1])).toISOString() }
-          : null,
+      next_run: next ? { job_id: next.job_id, at: new Date(next.at_ms).toISOString() } : null,
     };
+  }
+
+  /**
+   * The earliest fire already claimed (up to a second ahead, so the due set holds the job's
+   * following fire) and waiting as a delayed run that will still run. Retries waiting out their
+   * backoff are delayed runs too; their fire is past, so they are passed over.
+   */
+  private async nextClaimedFire(): Promise<{ job_id: string; at_ms: number } | null> {
+    const now = Date.now();
+    const delayed = await this.queue.getDelayed(0, 9);
+    const fires = delayed
+      .map((j) => j.data as RunData)
+      .filter((d) => d.trigger === 'schedule' && d.fire_ms !== undefined && d.fire_ms > now)
+      .sort((a, b) => a.fire_ms! - b.fire_ms!);
+    for (const data of fires) {
+      const job = await this.opts.registry.get(data.job_id);
+      if (!whyDropped(job, data)) return { job_id: data.job_id, at_ms: data.fire_ms! };
+    }
+    return null;
   }
 }
 
