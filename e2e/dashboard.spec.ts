@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { Redis } from 'ioredis';
 import net from 'node:net';
+import { RunHistory } from '../src/server/scheduler/run-history';
 import { startApp } from '../test/support/app-server';
 
 /**
@@ -302,6 +304,59 @@ test('a backfill from the job page: the range is checked in the browser, then ru
       .next_run,
   ).toBe(nextRun);
   await request.delete(`/scheduler/jobs/${jobId}`);
+});
+
+test('the job page shows the newest 50 runs, then older ones on request', async ({
+  page,
+  request,
+}) => {
+  expect(process.env.E2E_REDIS_URL, 'the Redis of e2e/global-setup.ts').toBeTruthy();
+  const name = unique('Long history');
+  const jobId = await createJob(request, { name, stock_ids: ['IBM'], schedule_time: '12:00' });
+  // 60 finished runs a day apart, stored as the worker stores them.
+  const redis = new Redis(process.env.E2E_REDIS_URL!);
+  try {
+    const history = new RunHistory(redis, 100);
+    const day = 86_400_000;
+    const first = Date.parse('2026-01-05T17:00:00Z');
+    for (let i = 0; i < 60; i++) {
+      const at = new Date(first + i * day);
+      expect(
+        await history.save({
+          run_id: `history-${jobId}-${i}`,
+          job_id: jobId,
+          trigger: 'schedule',
+          start: '2025-12-01',
+          end: at.toISOString().slice(0, 10),
+          scheduled_for: at.toISOString(),
+          started_at: at.toISOString(),
+          finished_at: new Date(at.getTime() + 1500).toISOString(),
+          status: 'completed',
+          symbols: [{ symbol: 'IBM', status: 'ok', bars: 20 }],
+          error: null,
+        }),
+      ).toBe(true);
+    }
+  } finally {
+    redis.disconnect();
+  }
+
+  try {
+    await page.goto(`/jobs/${jobId}`);
+    const runs = page.getByRole('table', { name: 'Runs' }).locator('tbody tr[data-run-id]');
+    await expect(runs).toHaveCount(50);
+    await expect(runs.first()).toHaveAttribute('data-run-id', `history-${jobId}-59`);
+    await expect(page.getByText('Showing the newest 50 runs.')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Show older runs' }).click();
+    await expect(runs).toHaveCount(60);
+    await expect(runs.last()).toHaveAttribute('data-run-id', `history-${jobId}-0`);
+    // All of the history is shown: nothing more to ask for.
+    await expect(page.getByRole('button', { name: 'Show older runs' })).toHaveCount(0);
+    await expect(runs.first()).toHaveAttribute('data-run-id', `history-${jobId}-59`);
+  } finally {
+    await request.delete(`/scheduler/jobs/${jobId}`);
+  }
 });
 
 test('search, filter and order are kept in the URL: a view can be linked and reloaded', async ({

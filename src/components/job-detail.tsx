@@ -1,6 +1,6 @@
 'use client';
 
-import { useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
@@ -33,9 +33,11 @@ export function JobDetail({ jobId }: { jobId: string }) {
           ?.jobs.find((j) => j.job_id === jobId),
     },
   );
+  // The newest runs first; older ones a page at a time, as far as the kept history goes.
+  const [runLimit, setRunLimit] = useState(RUNS_LIMIT);
   const runs = api.jobs.runs.useQuery(
-    { job_id: jobId, limit: RUNS_LIMIT },
-    { staleTime: Infinity, enabled: job.isSuccess },
+    { job_id: jobId, limit: runLimit },
+    { staleTime: Infinity, enabled: job.isSuccess, placeholderData: keepPreviousData },
   );
   const [editing, setEditing] = useState(false);
   const [backfilling, setBackfilling] = useState(false);
@@ -136,6 +138,21 @@ export function JobDetail({ jobId }: { jobId: string }) {
             </p>
           )}
           {runs.data && <RunHistory runs={runs.data.runs} />}
+          {runs.isPlaceholderData ? (
+            <p className="muted" role="status">
+              Loading older runs…
+            </p>
+          ) : (
+            runs.data &&
+            runs.data.runs.length >= runLimit && (
+              <p className="more-runs">
+                <span className="muted">Showing the newest {runs.data.runs.length} runs. </span>
+                <button type="button" onClick={() => setRunLimit((n) => n + RUNS_LIMIT)}>
+                  Show older runs
+                </button>
+              </p>
+            )
+          )}
         </section>
       </div>
 
