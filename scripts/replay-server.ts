@@ -11,7 +11,7 @@ const usage = `usage: tsx scripts/replay-server.ts [--port 8002] [--host 127.0.0
        [--latency MS] [--fixtures DIR] [--unknown SYM,SYM]
   --synthetic   make up daily bars for symbols without a recording (else 404 like Yahoo)
   --latency     delay every answer by MS milliseconds
-  --fixtures    recordings directory (default: $YAHOO_FIXTURES_DIR or ../shared/fixtures/yahoo-chart)
+  --fixtures    recordings directory (default: $YAHOO_FIXTURES_DIR or test/fixtures/yahoo-chart)
   --unknown     symbols answered 404 even with --synthetic`;
 
 function fail(message: string): never {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidTimeZone } from './server/scheduler/job-definition';
+import { isValidTimeZone } from '~/domain/job-definition';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, Run } from '../src/server/scheduler/job-definition';
+import type { Job, Run } from '../src/domain/job-definition';
 import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
 import { startApp, type AppProcess } from './support/app-server';
 import { api, waitFor } from './support/http';

@@ -6,7 +6,7 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../src/server/keys';
-import type { StreamEvent } from '../src/server/scheduler/events';
+import type { StreamEvent } from '../src/domain/change-events';
 import type { Services } from '../src/server/services';
 import { createContextInner } from '../src/server/trpc/context';
 import { createCaller } from '../src/server/trpc/root';

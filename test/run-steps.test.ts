@@ -3,7 +3,7 @@
  * time: against a real redis-server, with the real dispatcher and BullMQ worker in this process.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Run } from '../src/server/scheduler/job-definition';
+import type { Run } from '../src/domain/job-definition';
 import type { RunExecutor } from '../src/server/scheduler/job-scheduler';
 import type { Services } from '../src/server/services';
 import { sleep, waitFor } from './support/http';

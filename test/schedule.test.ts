@@ -1,12 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import type { Schedule, Weekday } from '../src/server/scheduler/job-definition';
-import {
-  addDays,
-  describeSchedule,
-  nextFireTime,
-  nextFireTimes,
-  zonedDateString,
-} from '../src/server/scheduler/schedule';
+import type { Schedule, Weekday } from '../src/domain/job-definition';
+import { addDays, zonedDateString } from '../src/domain/time-zone';
+import { describeSchedule } from '../src/domain/schedule-words';
+import { nextFireTime, nextFireTimes } from '../src/domain/schedule';
 
 const ALL: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];

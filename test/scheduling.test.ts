@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, Run } from '../src/server/scheduler/job-definition';
+import type { Job, Run } from '../src/domain/job-definition';
 import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
 import { startApp, type AppProcess } from './support/app-server';
 import { api, sleep, waitFor } from './support/http';

@@ -2,7 +2,7 @@
 
 import { TRPCClientError } from '@trpc/client';
 import { useId, useState, type FormEvent } from 'react';
-import { runRangeSchema } from '~/server/scheduler/job-definition';
+import { runRangeSchema } from '~/domain/job-definition';
 import { api } from '~/trpc/react';
 import { describedBy, FieldError } from './field-error';
 import type { Issue } from './form-issues';

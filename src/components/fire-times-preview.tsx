@@ -1,8 +1,8 @@
 'use client';
 
 import { useId, useMemo } from 'react';
-import { isValidTimeZone, scheduleSchema } from '~/server/scheduler/job-definition';
-import { describeSchedule } from '~/server/scheduler/schedule';
+import { isValidTimeZone, scheduleSchema } from '~/domain/job-definition';
+import { describeSchedule } from '~/domain/schedule-words';
 import { FireTimesTable } from './fire-times-table';
 
 /** The form's preview: the schedule in words and its next five fire times, before saving. */

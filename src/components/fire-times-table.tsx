@@ -1,8 +1,8 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { Schedule } from '~/server/scheduler/job-definition';
-import { nextFireTimes } from '~/server/scheduler/schedule';
+import type { Schedule } from '~/domain/job-definition';
+import { nextFireTimes } from '~/domain/schedule';
 import { formatShort, localTimeZone } from './format';
 
 /** The next fire times of a valid schedule, in its zone and in the browser's. */

@@ -11,12 +11,7 @@ import {
   useState,
   type FormEvent,
 } from 'react';
-import {
-  jobCreateSchema,
-  jobUpdateSchema,
-  WEEKDAYS,
-  type Schedule,
-} from '~/server/scheduler/job-definition';
+import { jobCreateSchema, jobUpdateSchema, WEEKDAYS, type Schedule } from '~/domain/job-definition';
 import { api } from '~/trpc/react';
 import { describedBy, FieldError } from './field-error';
 import { FireTimesPreview } from './fire-times-preview';

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { memo } from 'react';
-import { describeSchedule } from '~/server/scheduler/schedule';
+import { describeSchedule } from '~/domain/schedule-words';
 import { shortenSymbols } from './format';
 import { JobActions } from './job-actions';
 import { JobState } from './job-state';

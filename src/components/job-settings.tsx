@@ -1,4 +1,4 @@
-import { describeSchedule } from '~/server/scheduler/schedule';
+import { describeSchedule } from '~/domain/schedule-words';
 import { formatExact } from './format';
 import type { Job } from './live-cache';
 import { RelativeTime } from './relative-time';

@@ -4,7 +4,7 @@
  * cached shapes, plus `applyChange`, which finds the affected queries by their tRPC keys.
  */
 import type { Query, QueryClient } from '@tanstack/react-query';
-import type { ChangeEvent } from '~/server/scheduler/events';
+import type { ChangeEvent } from '~/domain/change-events';
 import type { RouterOutputs } from '~/trpc/react';
 
 export type Dashboard = RouterOutputs['scheduler']['dashboard'];

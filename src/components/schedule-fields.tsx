@@ -1,7 +1,7 @@
 'use client';
 
-import { WEEKDAYS, type Weekday } from '~/server/scheduler/job-definition';
-import { WEEKDAY_LABELS } from '~/server/scheduler/schedule';
+import { WEEKDAYS, type Weekday } from '~/domain/job-definition';
+import { WEEKDAY_LABELS } from '~/domain/schedule-words';
 import { describedBy, FieldError } from './field-error';
 import type { FormErrors } from './form-issues';
 

@@ -1,7 +1,7 @@
 /**
  * A stand-in for Yahoo's chart API v8 on 127.0.0.1, so the real client is tested over real HTTP.
  * It answers `GET /v8/finance/chart/{symbol}` from the recordings in
- * ../shared/fixtures/yahoo-chart/ (both recording formats), can make up plausible daily bars for
+ * test/fixtures/yahoo-chart/ (both recording formats), can make up plausible daily bars for
  * any other symbol, injects faults on demand (latency, 429 + Retry-After, 5xx, hangs, resets,
  * truncated bodies) and counts what it was asked, so tests check retries and rate limits from
  * the provider's side of the wire.
@@ -30,11 +30,9 @@ const NOT_FOUND_BODY = JSON.stringify({
   },
 });
 
-/** The fixtures the server reads: YAHOO_FIXTURES_DIR, else ../shared/fixtures/yahoo-chart. */
+/** The fixtures the server reads: YAHOO_FIXTURES_DIR, else the repository's test/fixtures/yahoo-chart. */
 export function defaultFixturesDir(): string {
-  return (
-    process.env.YAHOO_FIXTURES_DIR ?? path.resolve(PROJECT_ROOT, '../shared/fixtures/yahoo-chart')
-  );
+  return process.env.YAHOO_FIXTURES_DIR ?? path.resolve(PROJECT_ROOT, 'test/fixtures/yahoo-chart');
 }
 
 export type FaultAction = 'ok' | 'hang' | 'reset' | 'malformed';

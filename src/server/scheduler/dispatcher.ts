@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
-import type { Job, Run } from './job-definition';
-import { nextFireTime } from './schedule';
+import type { Job, Run } from '~/domain/job-definition';
+import { nextFireTime } from '~/domain/schedule';
 
 /** A fire time this instance won, ready to become a queued run. */
 export interface ClaimedFire {

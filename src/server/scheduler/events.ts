@@ -1,30 +1,6 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
-import type { Job, Run } from './job-definition';
-import type { JobEvent } from './job-registry';
-
-export interface RunEvent {
-  type: 'run';
-  action: 'queued' | 'started' | 'progress' | 'finished' | 'skipped' | 'missed';
-  job_id: string;
-  run: Run;
-  job?: Job | null;
-}
-
-export type ChangeEvent = JobEvent | RunEvent;
-
-/**
- * The first event of a subscription that cannot resume (it starts fresh, or the events after
- * its resume point were trimmed away): what happened before it must be fetched; everything
- * after it follows as events. It is sent once the start point is fixed, so a client that
- * fetches on receiving it leaves no gap.
- */
-export interface SyncEvent {
-  type: 'sync';
-}
-
-/** What the dashboard's subscription carries. */
-export type StreamEvent = ChangeEvent | SyncEvent;
+import type { ChangeEvent } from '~/domain/change-events';
 
 /** Stream ids are `{ms}-{seq}`. */
 export const STREAM_ID = /^\d+-\d+$/;

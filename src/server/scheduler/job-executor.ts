@@ -15,7 +15,7 @@ import {
 } from '../market-data/provider';
 import { abortable, RateLimiter } from '../market-data/rate-limiter';
 import { StockDataStore, toRecord } from '../market-data/stock-data-store';
-import type { SymbolOutcome } from './job-definition';
+import type { SymbolOutcome } from '~/domain/job-definition';
 
 export { createProvider } from '../market-data/yahoo';
 

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
+import type { JobEvent } from '~/domain/change-events';
 import { EVENTS_MAXLEN } from './events';
-import { normaliseSchedule, type Job, type JobCreate, type JobUpdate } from './job-definition';
-import { nextFireTime } from './schedule';
+import {
+  normaliseSchedule,
+  type Job,
+  type JobCreate,
+  type JobUpdate,
+} from '~/domain/job-definition';
+import { nextFireTime } from '~/domain/schedule';
 
 export class JobNotFoundError extends Error {
   override name = 'JobNotFoundError';
@@ -21,13 +27,6 @@ export interface ListOptions {
 }
 
 /** What a job change tells the event stream (and so the dashboard). */
-export interface JobEvent {
-  type: 'job';
-  action: 'created' | 'updated' | 'deleted';
-  job_id: string;
-  job: Job | null;
-}
-
 const MGET_CHUNK = 1000;
 const COMMA = Buffer.from(',');
 

@@ -7,10 +7,11 @@ import type { Logger } from '../logger';
 import { keys } from '../keys';
 import { Dispatcher, type ClaimedFire } from './dispatcher';
 import type { EventLog } from './events';
-import type { Job, Run, SymbolOutcome } from './job-definition';
+import type { Job, Run, SymbolOutcome } from '~/domain/job-definition';
 import { JobNotFoundError, type JobRegistry } from './job-registry';
 import type { RunHistory } from './run-history';
-import { addDays, nextFireTime, zonedDateString } from './schedule';
+import { addDays, zonedDateString } from '~/domain/time-zone';
+import { nextFireTime } from '~/domain/schedule';
 
 /** What a queued run carries through BullMQ. */
 export interface RunData {

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
 import { SET_NEXT_RUN } from './dispatcher';
-import { EVENTS_MAXLEN, type RunEvent } from './events';
-import type { Job, Run } from './job-definition';
+import type { RunEvent } from '~/domain/change-events';
+import { EVENTS_MAXLEN } from './events';
+import type { Job, Run } from '~/domain/job-definition';
 
 /**
  * Writes a run and keeps the job's history capped, in one step. A run of a job deleted

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { dateStringSchema, symbolSchema } from '../../scheduler/job-definition';
+import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
 import { stockDataRecordSchema } from '../../market-data/stock-data-store';
 import { publicProcedure, router } from '../trpc';
 

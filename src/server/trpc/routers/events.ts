@@ -1,6 +1,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { EventLog, STREAM_ID, type StreamEvent } from '../../scheduler/events';
+import type { StreamEvent } from '~/domain/change-events';
+import { EventLog, STREAM_ID } from '../../scheduler/events';
 import { publicProcedure, router } from '../trpc';
 
 const BLOCK_MS = 5000;

@@ -8,7 +8,7 @@ import {
   runRangeSchema,
   runSchema,
   type Job,
-} from '../../scheduler/job-definition';
+} from '~/domain/job-definition';
 import { JobNotFoundError } from '../../scheduler/job-registry';
 import { publicProcedure, router } from '../trpc';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { jobSchema } from '../../scheduler/job-definition';
+import { jobSchema } from '~/domain/job-definition';
 import { publicProcedure, router } from '../trpc';
-import { zonedDateString } from '../../scheduler/schedule';
+import { zonedDateString } from '~/domain/time-zone';
 
 const instanceSchema = z.object({
   id: z.string(),
