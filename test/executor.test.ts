@@ -126,12 +126,14 @@ describe('recorded backfills', () => {
     };
     const r = fixture.response.bodyJson.chart.result[0];
     const q = r.indicators.quote[0];
-    expect(record.bars.map((b) => b.open)).toEqual(q.open);
-    expect(record.bars.map((b) => b.high)).toEqual(q.high);
-    expect(record.bars.map((b) => b.low)).toEqual(q.low);
-    expect(record.bars.map((b) => b.close)).toEqual(q.close);
+    // Prices are stored to the 7 significant digits their float32 encoding carries.
+    const digits7 = (values: number[]) => values.map((v) => Number(v.toPrecision(7)));
+    expect(record.bars.map((b) => b.open)).toEqual(digits7(q.open));
+    expect(record.bars.map((b) => b.high)).toEqual(digits7(q.high));
+    expect(record.bars.map((b) => b.low)).toEqual(digits7(q.low));
+    expect(record.bars.map((b) => b.close)).toEqual(digits7(q.close));
     expect(record.bars.map((b) => b.volume)).toEqual(q.volume);
-    expect(record.bars.map((b) => b.adj_close)).toEqual(r.indicators.adjclose[0].adjclose);
+    expect(record.bars.map((b) => b.adj_close)).toEqual(digits7(r.indicators.adjclose[0].adjclose));
     // The index points at it, so the newest record of AAPL is this one.
     expect(await new StockDataStore(client).get('AAPL')).toEqual(record);
   });

@@ -40,6 +40,13 @@ function recorded(file: string): RecordedChart {
   return body.chart.result[0]!;
 }
 
+/**
+ * What the store keeps of a recorded price: 7 significant digits, what the provider's float32
+ * encoding carries. Written out here, not imported, so the client's rounding is what is tested.
+ */
+const float32Digits = (v: number | null | undefined) =>
+  v === null || v === undefined ? null : Number(v.toPrecision(7));
+
 let replay: ReplayServer;
 let yahoo: YahooProvider;
 
@@ -64,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('Yahoo provider: recordings', () => {
-  it('AAPL 2020-08-31..2020-11-06: 49 bars, the 4:1 split, the 0.205 dividend, values as recorded', async () => {
+  it('AAPL 2020-08-31..2020-11-06: 49 bars, the 4:1 split, the 0.205 dividend, values as recorded to 7 digits', async () => {
     const history = await yahoo.dailyHistory('AAPL', '2020-08-31', '2020-11-06');
     expect(history).toMatchObject({
       symbol: 'AAPL',
@@ -82,14 +89,17 @@ describe('Yahoo provider: recordings', () => {
     history.bars.forEach((bar, i) => {
       expect(bar).toEqual({
         date: new Date(r.timestamp[i]! * 1000 - 4 * 3_600_000).toISOString().slice(0, 10),
-        open: q.open[i],
-        high: q.high[i],
-        low: q.low[i],
-        close: q.close[i],
-        adj_close: r.indicators.adjclose[0]!.adjclose[i],
+        open: float32Digits(q.open[i]),
+        high: float32Digits(q.high[i]),
+        low: float32Digits(q.low[i]),
+        close: float32Digits(q.close[i]),
+        adj_close: float32Digits(r.indicators.adjclose[0]!.adjclose[i]),
         volume: q.volume[i],
       });
     });
+    // The recording carries float32 noise (127.58000183105469); none of it reaches the bars.
+    expect(q.close.some((v) => String(v).length > 12)).toBe(true);
+    expect(history.bars.every((b) => String(b.close).length <= 9)).toBe(true);
     expect(history.bars.some((b) => b.close !== b.adj_close)).toBe(true);
     // One request, for the asked range widened by a day on each side.
     expect(replay.stats.total).toBe(1);
@@ -126,11 +136,11 @@ describe('Yahoo provider: recordings', () => {
     expect(history.bars).toEqual([
       {
         date: '2024-09-12',
-        open: 11887.099609375,
-        high: 11887.099609375,
-        low: 11887.099609375,
-        close: 11887.099609375,
-        adj_close: 11887.099609375,
+        open: float32Digits(11887.099609375),
+        high: float32Digits(11887.099609375),
+        low: float32Digits(11887.099609375),
+        close: float32Digits(11887.099609375),
+        adj_close: float32Digits(11887.099609375),
         volume: 0,
       },
     ]);
@@ -302,6 +312,43 @@ describe('Yahoo provider: normalisation', () => {
     expect(history.bars).toEqual([
       { date: '2023-11-21', open: 1, high: 3, low: 1, close: 2.5, adj_close: null, volume: 9 },
     ]);
+  });
+
+  it('prices to 7 significant digits (float32), volumes and splits untouched', () => {
+    const history = normaliseChart(
+      'X',
+      {
+        meta: { exchangeTimezoneName: 'America/New_York' },
+        timestamp: [1700577000],
+        indicators: {
+          quote: [
+            {
+              open: [127.58000183105469],
+              high: [13.05325],
+              low: [0.012345678],
+              close: [654321.0625],
+              volume: [123456789],
+            },
+          ],
+          adjclose: [{ adjclose: [126.41233825683594] }],
+        },
+        events: { dividends: { x: { amount: 0.20499999821186066, date: 1700577000 } } },
+      },
+      '2023-11-21',
+      '2023-11-21',
+    );
+    expect(history.bars).toEqual([
+      {
+        date: '2023-11-21',
+        open: 127.58,
+        high: 13.05325,
+        low: 0.01234568,
+        close: 654321.1,
+        adj_close: 126.4123,
+        volume: 123456789,
+      },
+    ]);
+    expect(history.dividends).toEqual([{ date: '2023-11-21', amount: 0.205 }]);
   });
 
   it('no timestamps (a weekend) is an empty history, not an error', () => {

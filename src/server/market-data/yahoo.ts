@@ -129,6 +129,18 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * A price as the provider meant it. Yahoo encodes prices as float32, so a recorded 127.58
+ * arrives as 127.58000183105469; float32 carries about 7 significant decimal digits, so
+ * rounding to 7 gives back the quoted value (13.05325 stays). Volumes are integers and kept.
+ */
+export function roundPrice(value: number): number {
+  return Number(value.toPrecision(7));
+}
+
+const price = (value: number | null | undefined) =>
+  value === null || value === undefined ? null : roundPrice(value);
+
 function malformed(detail: string): ProviderError {
   return new ProviderError('malformed', `malformed provider response: ${detail}`);
 }
@@ -172,11 +184,11 @@ export function normaliseChart(
     if (!inRange(date)) return;
     const bar: DailyBar = {
       date,
-      open: quote.open?.[i] ?? null,
-      high: quote.high?.[i] ?? null,
-      low: quote.low?.[i] ?? null,
-      close: quote.close?.[i] ?? null,
-      adj_close: adjclose?.[i] ?? null,
+      open: price(quote.open?.[i]),
+      high: price(quote.high?.[i]),
+      low: price(quote.low?.[i]),
+      close: price(quote.close?.[i]),
+      adj_close: price(adjclose?.[i]),
       volume: quote.volume?.[i] ?? null,
     };
     const empty = Object.entries(bar).every(([k, v]) => k === 'date' || v === null);
@@ -185,7 +197,7 @@ export function normaliseChart(
   const bars = [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
 
   const dividends: Dividend[] = Object.values(result.events?.dividends ?? {})
-    .map((d) => ({ date: dateOf(d.date), amount: d.amount }))
+    .map((d) => ({ date: dateOf(d.date), amount: roundPrice(d.amount) }))
     .filter((d) => inRange(d.date))
     .sort((a, b) => a.date.localeCompare(b.date));
   const splits: Split[] = Object.values(result.events?.splits ?? {})
