@@ -1,18 +1,16 @@
 /**
  * `npm run dev:offline`: the app against the local Yahoo replay server (recorded responses,
  * plus made-up daily bars for any other symbol), so a run completes without internet.
- * Builds first if there is no production build.
+ * Builds first when the production build is missing or older than the sources.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startReplayServer } from '../src/replay/replay-server';
+import { buildIfStale } from './build-if-stale';
 
 const root = path.resolve(import.meta.dirname, '..');
-if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
-  const build = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+const built = buildIfStale(root);
+if (built !== 0) process.exit(built);
 const replay = await startReplayServer({ synthetic: true, latencyMs: 80 });
 console.log(`Yahoo replay server on ${replay.url}`);
 const app = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {

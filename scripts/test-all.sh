@@ -8,7 +8,7 @@ mkdir -p .reports test-results
 rm -f .reports/vitest.json .reports/playwright.json
 
 status=0
-npx next build > .reports/build.log 2>&1 || { cat .reports/build.log; echo "build failed"; status=1; }
+NEXT_TELEMETRY_DISABLED=1 npx next build > .reports/build.log 2>&1 || { cat .reports/build.log; echo "build failed"; status=1; }
 if [ "$status" -eq 0 ]; then
   npx vitest run --reporter=default --reporter=json --outputFile.json=.reports/vitest.json || status=1
   PLAYWRIGHT_JSON_OUTPUT_NAME=.reports/playwright.json npx playwright test --reporter=list,json || status=1
