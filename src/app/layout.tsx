@@ -1,9 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { ConnectionStatus } from '~/components/connection-status';
-import { LiveUpdates } from '~/components/live-updates';
-import { Notifications } from '~/components/notifications';
+import { ConnectionStatus } from '~/components/live/connection-status';
+import { LiveUpdates } from '~/components/live/live-updates';
+import { Notifications } from '~/components/ui/notifications';
 import { TRPCReactProvider } from '~/trpc/react';
 import './globals.css';
 

@@ -1,4 +1,4 @@
-import { Overview } from '~/components/overview';
+import { Overview } from '~/components/overview/overview';
 
 export default function HomePage() {
   return <Overview />;

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { JobDetail } from '~/components/job-detail';
+import { JobDetail } from '~/components/job/job-detail';
 
 export const metadata: Metadata = { title: 'Job · Stock Scheduler' };
 

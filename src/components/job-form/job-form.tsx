@@ -1,0 +1,318 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { TRPCClientError } from '@trpc/client';
+import {
+  useDeferredValue,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from 'react';
+import { applyChange } from '~/components/live/live-cache';
+import { useLive } from '~/components/live/live-updates';
+import { describedBy, FieldError } from '~/components/ui/field-error';
+import { localTimeZone, splitSymbols } from '~/components/ui/format';
+import { useNotify } from '~/components/ui/notifications';
+import { TagInput } from '~/components/ui/tag-input';
+import { jobCreateSchema, jobUpdateSchema, WEEKDAYS, type Schedule } from '~/domain/job-definition';
+import { api } from '~/trpc/react';
+import type { Job } from '~/trpc/shapes';
+import { FireTimesPreview } from './fire-times-preview';
+import {
+  groupIssues,
+  hasErrors,
+  issuesOf,
+  NO_ERRORS,
+  type FormErrors,
+  type Issue,
+} from './form-issues';
+import { ScheduleFields, type ScheduleDraft } from './schedule-fields';
+import { TimezoneField } from './timezone-field';
+
+interface Draft {
+  name: string;
+  symbols: string[];
+  symbolText: string;
+  schedule: ScheduleDraft;
+  timezone: string;
+  lookback: string;
+  active: boolean;
+}
+
+function draftOf(job: Job | undefined): Draft {
+  if (!job) {
+    return {
+      name: '',
+      symbols: [],
+      symbolText: '',
+      schedule: {
+        mode: 'daily',
+        times: ['17:00'],
+        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        expression: '',
+      },
+      timezone: localTimeZone(),
+      lookback: '30',
+      active: true,
+    };
+  }
+  const s = job.schedule;
+  return {
+    name: job.name,
+    symbols: [...job.stock_ids],
+    symbolText: '',
+    schedule:
+      s.kind === 'daily'
+        ? { mode: 'daily', times: [...s.times], days: [...s.days], expression: '' }
+        : { mode: 'cron', times: ['17:00'], days: [...WEEKDAYS], expression: s.expression },
+    timezone: job.timezone,
+    lookback: String(job.lookback_days),
+    active: job.is_active,
+  };
+}
+
+function scheduleOf(d: ScheduleDraft): Schedule {
+  return d.mode === 'daily'
+    ? { kind: 'daily', times: d.times, days: d.days }
+    : { kind: 'cron', expression: d.expression };
+}
+
+/** The create input as the user gave it; the schema (browser and server) normalises it. */
+function inputOf(d: Draft) {
+  return {
+    name: d.name,
+    stock_ids: d.symbols,
+    schedule: scheduleOf(d.schedule),
+    timezone: d.timezone.trim(),
+    lookback_days: d.lookback.trim() === '' ? Number.NaN : Number(d.lookback),
+    is_active: d.active,
+  };
+}
+
+type CreateInput = ReturnType<typeof inputOf>;
+
+/** Only the fields an edit changed, so it does not overwrite what someone else changed. */
+function changesOf(job: Job, input: CreateInput): Partial<CreateInput> {
+  const patch: Partial<CreateInput> = {};
+  if (input.name !== job.name) patch.name = input.name;
+  if (JSON.stringify(input.stock_ids) !== JSON.stringify(job.stock_ids))
+    patch.stock_ids = input.stock_ids;
+  const was = job.schedule;
+  const now = input.schedule;
+  const same =
+    was.kind === now.kind &&
+    (now.kind === 'cron'
+      ? was.kind === 'cron' && was.expression === now.expression.trim()
+      : was.kind === 'daily' &&
+        JSON.stringify([...now.times].sort()) === JSON.stringify(was.times) &&
+        JSON.stringify(WEEKDAYS.filter((d) => now.days.includes(d))) === JSON.stringify(was.days));
+  if (!same) patch.schedule = input.schedule;
+  if (input.timezone !== job.timezone) patch.timezone = input.timezone;
+  if (input.lookback_days !== job.lookback_days) patch.lookback_days = input.lookback_days;
+  if (input.is_active !== job.is_active) patch.is_active = input.is_active;
+  return patch;
+}
+
+/** Every field of a job, checked with the server's own schema before it is sent. */
+export function JobForm({
+  job,
+  onCancel,
+  onSaved,
+}: {
+  job?: Job;
+  onCancel: () => void;
+  onSaved: (jobId: string) => void;
+}) {
+  const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(job));
+  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [summary, setSummary] = useState<string | null>(null);
+  const client = useQueryClient();
+  const notify = useNotify();
+  const { afterMutation } = useLive();
+  const create = api.jobs.create.useMutation({ onSettled: afterMutation });
+  const update = api.jobs.update.useMutation({ onSettled: afterMutation });
+  const busy = create.isPending || update.isPending;
+  const preview = useDeferredValue(draft);
+  const previewSchedule = useMemo(() => scheduleOf(preview.schedule), [preview.schedule]);
+
+  // The form loads after its dialog opened: take the focus to its first field.
+  useEffect(() => {
+    form.current?.querySelector<HTMLInputElement>('input')?.focus();
+  }, []);
+
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const err = (key: string) => `${id}-${key}-error`;
+  const { fields } = errors;
+
+  const show = (issues: readonly Issue[], message?: string) => {
+    const grouped = groupIssues(issues);
+    setErrors(grouped);
+    setSummary(message ?? (hasErrors(grouped) ? 'Please fix the marked fields.' : null));
+    // Focus the first field marked invalid, after React has rendered the marks.
+    requestAnimationFrame(() => {
+      const bad = form.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+      (bad ?? form.current?.querySelector<HTMLElement>('.form-summary'))?.focus();
+    });
+  };
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    // Text still in the symbol field counts, as if Enter had been pressed.
+    const symbols = [...new Set([...draft.symbols, ...splitSymbols(draft.symbolText)])];
+    const complete = { ...draft, symbols, symbolText: '' };
+    setDraft(complete);
+    const input = inputOf(complete);
+
+    try {
+      if (job) {
+        const patch = changesOf(job, input);
+        const checked = jobUpdateSchema.safeParse(patch);
+        if (!checked.success) return show(issuesOf(checked.error));
+        if (Object.keys(patch).length === 0) {
+          notify('Nothing changed');
+          return onSaved(job.job_id);
+        }
+        const result = await update.mutateAsync({ job_id: job.job_id, ...patch });
+        applyChange(client, {
+          type: 'job',
+          action: 'updated',
+          job_id: job.job_id,
+          job: result.job,
+        });
+        notify(`Saved: ${result.job.name}`);
+        onSaved(job.job_id);
+      } else {
+        const checked = jobCreateSchema.safeParse(input);
+        if (!checked.success) return show(issuesOf(checked.error));
+        const result = await create.mutateAsync(input);
+        notify(`Created: ${input.name.trim()}`);
+        onSaved(result.job_id);
+      }
+    } catch (error) {
+      if (error instanceof TRPCClientError) {
+        const data = error.data as { issues?: Issue[] | null } | undefined;
+        if (data?.issues?.length) return show(data.issues, error.message);
+        return show([], error.message);
+      }
+      show([], `Could not save: ${(error as Error).message}`);
+    }
+  };
+
+  return (
+    <form ref={form} className="job-form" noValidate onSubmit={onSubmit} aria-busy={busy}>
+      {summary && (
+        <div className="form-summary" role="alert" tabIndex={-1}>
+          <p>{summary}</p>
+          <FieldError id={err('form')} messages={fields.form} />
+        </div>
+      )}
+      <div className="form-grid">
+        <div className="form-main">
+          <div className="field">
+            <label htmlFor={`${id}-name`}>Name</label>
+            <input
+              id={`${id}-name`}
+              type="text"
+              autoComplete="off"
+              value={draft.name}
+              aria-invalid={fields.name ? true : undefined}
+              aria-describedby={describedBy(null, err('name'), !!fields.name)}
+              onChange={(e) => set({ name: e.target.value })}
+            />
+            <FieldError id={err('name')} messages={fields.name} />
+          </div>
+
+          <div className="field">
+            <label htmlFor={`${id}-symbols`}>Symbols</label>
+            <TagInput
+              id={`${id}-symbols`}
+              tags={draft.symbols}
+              text={draft.symbolText}
+              invalid={errors.symbols}
+              hasError={!!fields.stock_ids}
+              describedBy={describedBy(`${id}-symbols-hint`, err('stock_ids'), !!fields.stock_ids)}
+              onChange={(symbols, symbolText) => set({ symbols, symbolText })}
+            />
+            <p id={`${id}-symbols-hint`} className="hint">
+              Type or paste tickers separated by commas or spaces (AAPL, BRK-B, ^GSPC, EURUSD=X).
+              {draft.symbols.length > 0 && ` ${draft.symbols.length} added.`}
+            </p>
+            <FieldError id={err('stock_ids')} messages={fields.stock_ids} />
+          </div>
+
+          <ScheduleFields
+            id={`${id}-schedule`}
+            value={draft.schedule}
+            errors={errors}
+            onChange={(schedule) => set({ schedule })}
+          />
+
+          <TimezoneField
+            id={`${id}-timezone`}
+            value={draft.timezone}
+            errors={fields.timezone}
+            onChange={(timezone) => set({ timezone })}
+          />
+
+          <div className="field">
+            <label htmlFor={`${id}-lookback`}>Lookback days</label>
+            <input
+              id={`${id}-lookback`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3650}
+              step={1}
+              value={draft.lookback}
+              aria-invalid={fields.lookback_days ? true : undefined}
+              aria-describedby={describedBy(
+                `${id}-lookback-hint`,
+                err('lookback_days'),
+                !!fields.lookback_days,
+              )}
+              onChange={(e) => set({ lookback: e.target.value })}
+            />
+            <p id={`${id}-lookback-hint`} className="hint">
+              Each run fetches the daily bars of this many days up to the run date (1 to 3650).
+            </p>
+            <FieldError id={err('lookback_days')} messages={fields.lookback_days} />
+          </div>
+
+          <div className="field field-check">
+            <label>
+              <input
+                type="checkbox"
+                checked={draft.active}
+                aria-describedby={fields.is_active ? err('is_active') : undefined}
+                onChange={(e) => set({ active: e.target.checked })}
+              />
+              Active: run on schedule
+            </label>
+            <FieldError id={err('is_active')} messages={fields.is_active} />
+          </div>
+        </div>
+
+        <FireTimesPreview
+          schedule={previewSchedule}
+          timezone={preview.timezone}
+          active={preview.active}
+        />
+      </div>
+
+      <div className="modal-actions">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : job ? 'Save changes' : 'Create job'}
+        </button>
+      </div>
+    </form>
+  );
+}

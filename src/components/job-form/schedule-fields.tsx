@@ -1,0 +1,168 @@
+'use client';
+
+import { describedBy, FieldError } from '~/components/ui/field-error';
+import { WEEKDAYS, type Weekday } from '~/domain/job-definition';
+import { WEEKDAY_LABELS } from '~/domain/schedule-words';
+import type { FormErrors } from './form-issues';
+
+export interface ScheduleDraft {
+  mode: 'daily' | 'cron';
+  times: string[];
+  days: Weekday[];
+  expression: string;
+}
+
+const PRESETS: [string, Weekday[]][] = [
+  ['Every day', [...WEEKDAYS]],
+  ['Weekdays', ['mon', 'tue', 'wed', 'thu', 'fri']],
+  ['Weekends', ['sat', 'sun']],
+];
+
+/** Daily times on chosen weekdays, or a cron expression. */
+export function ScheduleFields({
+  id,
+  value,
+  errors,
+  onChange,
+}: {
+  id: string;
+  value: ScheduleDraft;
+  errors: FormErrors;
+  onChange: (next: ScheduleDraft) => void;
+}) {
+  const set = (patch: Partial<ScheduleDraft>) => onChange({ ...value, ...patch });
+  const err = (key: string) => `${id}-${key}-error`;
+  const { fields } = errors;
+  return (
+    <fieldset className="fieldset">
+      <legend>Schedule</legend>
+      <div className="segmented" role="radiogroup" aria-label="Kind of schedule">
+        <label>
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="daily"
+            checked={value.mode === 'daily'}
+            onChange={() => set({ mode: 'daily' })}
+          />
+          At set times
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="cron"
+            checked={value.mode === 'cron'}
+            onChange={() => set({ mode: 'cron' })}
+          />
+          Cron expression
+        </label>
+      </div>
+      <FieldError id={err('schedule')} messages={fields.schedule} />
+
+      {value.mode === 'daily' ? (
+        <>
+          <fieldset
+            className="fieldset-inner"
+            aria-describedby={fields.times ? err('times') : undefined}
+          >
+            <legend>Times of day</legend>
+            <ul className="time-list">
+              {value.times.map((time, i) => (
+                <li key={i}>
+                  <input
+                    type="time"
+                    aria-label={`Time ${i + 1}`}
+                    value={time}
+                    required
+                    aria-invalid={errors.times[i] ? true : undefined}
+                    onChange={(e) =>
+                      set({ times: value.times.map((t, k) => (k === i ? e.target.value : t)) })
+                    }
+                  />
+                  {value.times.length > 1 && (
+                    <button
+                      type="button"
+                      className="icon-button"
+                      aria-label={`Remove time ${i + 1}`}
+                      onClick={() => set({ times: value.times.filter((_, k) => k !== i) })}
+                    >
+                      ×
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {value.times.length < 24 && (
+              <button
+                type="button"
+                className="small"
+                onClick={() => set({ times: [...value.times, ''] })}
+              >
+                Add a time
+              </button>
+            )}
+            <FieldError id={err('times')} messages={fields.times} />
+          </fieldset>
+          <fieldset
+            className="fieldset-inner"
+            aria-describedby={fields.days ? err('days') : undefined}
+          >
+            <legend>Days</legend>
+            <div className="day-list">
+              {WEEKDAYS.map((day) => (
+                <label key={day} className="day">
+                  <input
+                    type="checkbox"
+                    checked={value.days.includes(day)}
+                    onChange={(e) =>
+                      set({
+                        days: e.target.checked
+                          ? WEEKDAYS.filter((d) => d === day || value.days.includes(d))
+                          : value.days.filter((d) => d !== day),
+                      })
+                    }
+                  />
+                  {WEEKDAY_LABELS[day]}
+                </label>
+              ))}
+            </div>
+            <div className="presets">
+              {PRESETS.map(([label, days]) => (
+                <button key={label} type="button" className="small" onClick={() => set({ days })}>
+                  {label}
+                </button>
+              ))}
+            </div>
+            <FieldError id={err('days')} messages={fields.days} />
+          </fieldset>
+        </>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${id}-cron`}>Cron expression</label>
+          <input
+            id={`${id}-cron`}
+            type="text"
+            className="mono"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="*/15 9-16 * * 1-5"
+            value={value.expression}
+            aria-invalid={fields.expression ? true : undefined}
+            aria-describedby={describedBy(
+              `${id}-cron-hint`,
+              err('expression'),
+              !!fields.expression,
+            )}
+            onChange={(e) => set({ expression: e.target.value })}
+          />
+          <p id={`${id}-cron-hint`} className="hint">
+            Five fields: minute hour day-of-month month weekday (or six, seconds first), in the
+            job&apos;s time zone.
+          </p>
+          <FieldError id={err('expression')} messages={fields.expression} />
+        </div>
+      )}
+    </fieldset>
+  );
+}

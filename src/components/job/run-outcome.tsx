@@ -1,0 +1,67 @@
+import { plainError } from '~/components/ui/format';
+import type { Run } from '~/trpc/shapes';
+
+/** What a run did for each symbol: bars stored, or why it failed, in plain words. */
+export function RunOutcome({ run }: { run: Run }) {
+  const failed = run.symbols.filter((s) => s.status === 'error').length;
+  return (
+    <div className="run-outcome">
+      {run.note && <p className="muted">{run.note}</p>}
+      {run.error && (
+        <p className="error-text">
+          <strong>Run error:</strong> {run.error}
+        </p>
+      )}
+      {run.symbols.length === 0 ? (
+        <p className="muted">
+          {run.status === 'running' || run.status === 'queued'
+            ? 'Symbols appear here when the run finishes.'
+            : 'No symbol was fetched.'}
+        </p>
+      ) : (
+        <table
+          className="compact-table"
+          aria-label={`Symbols of the run started ${run.started_at}`}
+        >
+          <caption className="sr-only">
+            {run.symbols.length - failed} of {run.symbols.length} symbols stored
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Symbol</th>
+              <th scope="col">Result</th>
+              <th scope="col">Bars</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.symbols.map((s) => {
+              const problem = s.error ? plainError(s.error) : null;
+              return (
+                <tr key={s.symbol} data-symbol={s.symbol} data-outcome={s.status}>
+                  <th scope="row">{s.symbol}</th>
+                  <td>
+                    <span className={`badge badge-${s.status === 'ok' ? 'completed' : 'failed'}`}>
+                      {s.status === 'ok' ? 'stored' : 'failed'}
+                    </span>
+                  </td>
+                  <td>{s.bars ?? '–'}</td>
+                  <td className="outcome-detail">
+                    {problem ? (
+                      <>
+                        <strong>{problem.summary}</strong>
+                        {problem.detail && <span className="muted"> — {problem.detail}</span>}
+                      </>
+                    ) : (
+                      <span className="muted mono">{s.key}</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
