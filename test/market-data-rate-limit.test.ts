@@ -137,7 +137,14 @@ describe('across OS processes', () => {
     ]);
     expect(outputs.map((o) => o.result.status)).toEqual(['completed', 'completed']);
     expect(replay.stats.total).toBe(30);
-    expect(replay.stats.maxPerSecond).toBeLessThanOrEqual(10);
+    // The limiter grants slots 100 ms apart (Redis time); a request reaches the provider a few
+    // ms to a few tens of ms after its grant, depending on how busy the machine is. So any 11
+    // consecutive arrivals span about a second; 10 in well under a second would be a breach.
+    const arrivals = replay.stats.requests.map((r) => r.at).sort((a, b) => a - b);
+    const SEND_JITTER_MS = 150;
+    for (let i = 10; i < arrivals.length; i++) {
+      expect(arrivals[i]! - arrivals[i - 10]!).toBeGreaterThanOrEqual(1000 - SEND_JITTER_MS);
+    }
     // Alone, each process would have finished in well under a second: they waited for each other.
     expect(seconds).toBeGreaterThanOrEqual(2.5);
     // And both were served throughout, not one after the other.
@@ -185,8 +192,10 @@ describe('RateLimiter', () => {
       times.sort((a, b) => a - b);
       // 30 slots at 20 per second: the last comes about 1.5 s after the first.
       expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(1400);
+      // Slots are granted 50 ms apart in Redis time; a callback runs a little after its grant,
+      // later on a busy machine, so 21 consecutive slots span a second less that delay.
       for (let i = 20; i < times.length; i++) {
-        expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(990);
+        expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(1000 - 150);
       }
     } finally {
       for (const c of conns) c.disconnect();
@@ -200,10 +209,12 @@ describe('RateLimiter', () => {
       maxRps: 100,
       concurrency: 1,
     });
-    await limiter.pause(500);
+    // Taken before the pause is set: the pause can only end 500 ms after it was set, however
+    // late this process gets to run after setting it.
     const t = performance.now();
+    await limiter.pause(500);
     const release = await limiter.acquire();
-    expect(performance.now() - t).toBeGreaterThanOrEqual(480);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(490);
     const controller = new AbortController();
     const waiting = limiter.acquire(controller.signal);
     controller.abort(new Error('stopped'));
