@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { createAppHandler } from './src/server/http/app-handler';
+import { listen, reachableUrls } from './src/server/http/listen';
 import { boot, onShutdown } from './src/server/main';
 
 const runtime = await boot('server');
@@ -19,12 +20,20 @@ const server = createServer(createAppHandler(services, (req, res) => nextHandler
 // SSE subscriptions stay open; keep-alive sockets should not hold a shutdown for long.
 server.keepAliveTimeout = 5_000;
 
+// Listen first: a process that cannot have its port (EADDRINUSE) exits before it joins the
+// scheduler, instead of running jobs behind another process's port.
+try {
+  await listen(server, config.PORT, config.HOST);
+} catch (error) {
+  logger.error((error as Error).message);
+  await runtime.close().catch(() => undefined);
+  process.exit(1);
+}
+const urls = reachableUrls(config.HOST, config.PORT);
+logger.info(`Stock Scheduler listening on ${urls.join(' and ')}`, { urls });
+
 if (config.SCHEDULER_ENABLED) await services.startScheduler();
 else logger.info('Scheduler disabled (SCHEDULER_ENABLED=false): serving web and API only');
-
-server.listen(config.PORT, config.HOST, () => {
-  logger.info('Stock Scheduler listening', { url: `http://${config.HOST}:${config.PORT}` });
-});
 
 onShutdown(logger, async () => {
   server.close();

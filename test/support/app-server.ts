@@ -13,6 +13,8 @@ export interface AppProcess {
   port: number;
   child: ChildProcess;
   logs: string[];
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<number | null>;
   /** SIGKILL: no clean-up at all. */
@@ -21,7 +23,13 @@ export interface AppProcess {
 }
 
 export async function startApp(
-  options: { env?: Record<string, string>; entry?: 'server' | 'worker'; port?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    entry?: 'server' | 'worker';
+    port?: number;
+    /** false: return once spawned, without waiting for it to answer (a start meant to fail). */
+    waitReady?: boolean;
+  } = {},
 ): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
   const entry = options.entry === 'worker' ? 'src/worker.ts' : 'server.ts';
@@ -90,6 +98,7 @@ export async function startApp(
     port,
     child,
     logs,
+    exited,
     waitForLog,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -100,6 +109,7 @@ export async function startApp(
       await exited;
     },
   };
+  if (options.waitReady === false) return app;
   if (options.entry === 'worker') {
     await waitForLog(/Job scheduler started/);
   } else {
