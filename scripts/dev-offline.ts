@@ -2,6 +2,9 @@
  * `npm run dev:offline`: the app against the local Yahoo replay server (recorded responses,
  * plus made-up daily bars for any other symbol), so a run completes without internet.
  * Builds first when the production build is missing or older than the sources.
+ *
+ * Its data never mixes with the real mode's: it uses its own Redis (OFFLINE_REDIS_URL, default
+ * port 6479, auto-started with its own `.data/redis-6479`), whatever REDIS_URL says.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -9,10 +12,12 @@ import { startReplayServer } from '../src/replay/replay-server';
 import { buildIfStale } from './build-if-stale';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** Not 6379: the real mode's Redis (the machine's, or the one `npm start` starts). */
+const OFFLINE_REDIS_URL = process.env.OFFLINE_REDIS_URL ?? 'redis://127.0.0.1:6479';
 const built = buildIfStale(root);
 if (built !== 0) process.exit(built);
 const replay = await startReplayServer({ synthetic: true, latencyMs: 80 });
-console.log(`Yahoo replay server on ${replay.url}`);
+console.log(`Yahoo replay server on ${replay.url}; offline data in Redis at ${OFFLINE_REDIS_URL}`);
 const app = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
   cwd: root,
   stdio: 'inherit',
@@ -20,6 +25,7 @@ const app = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     ...process.env,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     YAHOO_BASE_URL: replay.url,
+    REDIS_URL: OFFLINE_REDIS_URL,
   },
 });
 const stop = () => app.kill('SIGTERM');

@@ -37,6 +37,7 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_AUTOSTART: bool.default(true),
+  REDIS_AUTOSTART_DIR: z.string().min(1).default('.data'),
   SCHEDULER_ENABLED: bool.default(true),
   SCHEDULER_TIMEZONE: timeZone.default(Intl.DateTimeFormat().resolvedOptions().timeZone),
   MAX_CONCURRENT_RUNS: int(1, 1000).default(3),

@@ -49,7 +49,12 @@ export async function boot(role: string): Promise<Runtime> {
   if (!reachable) {
     const port = localRedisPort(config.REDIS_URL);
     if (config.REDIS_AUTOSTART && port !== null && hasRedisServerBinary()) {
-      localRedis = await startLocalRedis(port, logger);
+      try {
+        localRedis = await startLocalRedis(port, logger, { root: config.REDIS_AUTOSTART_DIR });
+      } catch (error) {
+        logger.error((error as Error).message);
+        process.exit(1);
+      }
     }
   }
 
