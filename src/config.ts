@@ -52,6 +52,8 @@ export const configSchema = z.object({
   PROVIDER_MAX_ATTEMPTS: int(1, 20).default(4),
   PROVIDER_TIMEOUT_MS: int(100, 600000).default(10000),
   PROVIDER_BACKOFF_MS: int(1, 600000).default(500),
+  DATA_RECORDS_KEEP: int(1, 100000).default(20),
+  DATA_SETTLE_MINUTES: int(0, 1440).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });

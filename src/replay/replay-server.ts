@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { servedHistoryBody, type ChartResult } from './served-history';
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY_MS = 86_400_000;
@@ -117,6 +118,8 @@ export interface ReplayServer {
   /** Merges `plan` into the current faults, or sets one symbol's rule ('*' = global). */
   setFaults(plan: FaultPlan): void;
   setFaults(symbol: string, rule: FaultRule | null): void;
+  /** Serves `chart` for `symbol` instead of its recording (null: the recording again). */
+  setHistory(symbol: string, chart: ChartResult | null): void;
   /** Clears faults and counters; the base latency returns to the option's. */
   reset(): void;
   close(): Promise<void>;
@@ -310,6 +313,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   let baseLatency = options.latencyMs ?? 0;
   let globalRule: FaultRule | null = null;
   const symbolRules = new Map<string, FaultRule>();
+  const histories = new Map<string, ChartResult>();
 
   let total = 0;
   let counts: Record<string, number> = {};
@@ -352,7 +356,14 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   const dataAnswer = (symbol: string, url: URL): Answer => {
     const nowMs = now();
     const period2 = Number(url.searchParams.get('period2')) || Math.floor(nowMs / 1000);
-    const period1 = Number(url.searchParams.get('period1')) || period2 - 30 * 86_400;
+    // period1=0 is Yahoo's "from the first trade on", not a missing parameter.
+    const asked = url.searchParams.get('period1');
+    const period1 = asked !== null && asked !== '' ? Number(asked) : period2 - 30 * 86_400;
+    const history = histories.get(symbol);
+    if (history) {
+      const body = servedHistoryBody(history, period1, period2);
+      return { status: 200, headers: { 'content-type': JSON_TYPE }, body };
+    }
     const recording = unknown.has(symbol) ? undefined : recordingFor(symbol, period1, period2);
     if (recording) {
       return { status: recording.status, headers: recording.headers, body: recording.body };
@@ -525,7 +536,12 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
       };
     },
     setFaults,
+    setHistory(symbol, chart) {
+      if (chart) histories.set(symbol.toUpperCase(), chart);
+      else histories.delete(symbol.toUpperCase());
+    },
     reset() {
+      histories.clear();
       baseLatency = options.latencyMs ?? 0;
       globalRule = null;
       symbolRules.clear();

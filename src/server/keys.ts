@@ -41,4 +41,16 @@ export const keys = {
   stockDataPattern: (symbol: string) => `scheduled_stock_data:${symbol}:*`,
   /** Sorted set per symbol of its stored record keys, score = fetched_at ms (newest last). */
   stockDataIndex: (symbol: string) => `scheduler:data_index:${symbol}`,
+  /** String per symbol and year: that year's daily bars, packed (market-data/series-codec.ts). */
+  seriesYear: (symbol: string, year: number) => `scheduler:series:${symbol}:${year}`,
+  /** The part of seriesYear before the year, for the merge script that visits every year. */
+  seriesYearPrefix: (symbol: string) => `scheduler:series:${symbol}:`,
+  /** Hash per symbol: currency, zone, first/last date, bars, bars per year, fetched_at. */
+  seriesMeta: (symbol: string) => `scheduler:series_meta:${symbol}`,
+  /** Hash per symbol: `split:{date}` = "num/den", `dividend:{date}` = amount. */
+  seriesEvents: (symbol: string) => `scheduler:series_events:${symbol}`,
+  /** Hash per symbol: `{date}:{kind}` = detail of a suspicious bar found when it was stored. */
+  seriesIssues: (symbol: string) => `scheduler:series_issues:${symbol}`,
+  /** Sorted set of every symbol with a series, score = its newest fetch in ms. */
+  seriesSymbols: 'scheduler:series_symbols',
 } as const;

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from './logger';
 import { createProvider } from './market-data/yahoo';
+import { SeriesStore } from './market-data/series-store';
 import { StockDataStore } from './market-data/stock-data-store';
 import { createRedis } from './redis';
 import { EventLog } from './scheduler/events';
@@ -19,6 +20,8 @@ export interface Services {
   runs: RunHistory;
   events: EventLog;
   data: StockDataStore;
+  /** The continuous series per symbol (CONTRACT.md section 8). */
+  series: SeriesStore;
   /** Queues runs in every process; dispatches and executes only once started. */
   scheduler: JobScheduler;
   /** A new connection of its own, for blocking reads (XREAD BLOCK) and pub/sub. */
@@ -39,7 +42,8 @@ export function createServices(
   const registry = new JobRegistry({ redis: conn, defaultTimezone: config.SCHEDULER_TIMEZONE });
   const runs = new RunHistory(conn, config.RUN_HISTORY_LIMIT);
   const events = new EventLog(conn);
-  const data = new StockDataStore(conn);
+  const data = new StockDataStore(conn, config.DATA_RECORDS_KEEP);
+  const series = new SeriesStore(conn);
   const executor =
     options.executor ??
     new JobExecutor({ redis: conn, provider: createProvider(config), config, logger, store: data });
@@ -62,6 +66,7 @@ export function createServices(
     runs,
     events,
     data,
+    series,
     scheduler,
     connect,
     async startScheduler(parts) {

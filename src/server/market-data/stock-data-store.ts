@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { keys } from '../keys';
+import { runDataScript } from './data-scripts';
 import type { DailyHistory } from './provider';
 
 const barSchema = z.object({
@@ -110,13 +111,21 @@ export interface StoredRange {
 }
 
 export class StockDataStore {
-  constructor(private readonly redis: Redis) {}
+  /**
+   * `keep`: per-run records kept per symbol (DATA_RECORDS_KEEP); older ones are deleted as a
+   * newer one is written.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly keep = 20,
+  ) {}
 
   /**
    * Writes the record whole with one SET (a reader sees the old record or the new one, never a
-   * mix; a window is replaced, never appended to, since history changes after every split) and
-   * its index entry in the same MULTI, so the index never names a record that was not written
-   * or misses one that was. Returns the key.
+   * mix; a window is replaced, never appended to, since history changes after every split), its
+   * index entry, and the deletion of the symbol's records beyond `keep`, oldest first, in one
+   * script: the index never names a record that is gone or misses one that is stored.
+   * Returns the key.
    */
   async save(record: StockDataRecord): Promise<string> {
     const symbol = record.symbol.toUpperCase();
@@ -125,15 +134,12 @@ export class StockDataStore {
       throw new Error(`fetched_at "${record.fetched_at}" of ${symbol} is not an ISO date-time`);
     }
     const key = keys.stockData(symbol, record.start, record.end);
-    const results = await this.redis
-      .multi()
-      .set(key, serialise({ ...record, symbol }))
-      .zadd(keys.stockDataIndex(symbol), fetchedMs, key)
-      .exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (!results || failed) {
-      throw new Error(`could not store ${key}: ${failed?.[0]?.message ?? 'transaction aborted'}`);
-    }
+    await runDataScript(
+      this.redis,
+      'recordSave',
+      [key, keys.stockDataIndex(symbol)],
+      [serialise({ ...record, symbol }), String(fetchedMs), String(this.keep)],
+    );
     return key;
   }
 
