@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, defaultLogFormat, type Logger } from './logger';
 import { assertReachable, createRedis } from './redis';
 import { hasRedisServerBinary, localRedisPort, startLocalRedis } from './redis-autostart';
 import { createServices, type Services } from './services';
@@ -30,7 +30,7 @@ export async function boot(role: string): Promise<Runtime> {
   }
   const logger = createLogger({
     level: config.LOG_LEVEL,
-    format: config.LOG_FORMAT ?? (config.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    format: defaultLogFormat(config.LOG_FORMAT),
     base: { role, pid: process.pid },
   });
 

@@ -64,6 +64,16 @@ export interface SchedulerStatus {
 const HEARTBEAT_MS = 2000;
 const INSTANCE_TTL_MS = 10_000;
 const PROGRESS_SAVE_MS = 250;
+/** A failed run is an error in the logs and a partial one a warning, so alerting on levels works. */
+const RUN_LOG_LEVEL: Record<Run['status'], 'info' | 'warn' | 'error'> = {
+  queued: 'info',
+  running: 'info',
+  completed: 'info',
+  skipped: 'info',
+  partial: 'warn',
+  missed: 'warn',
+  failed: 'error',
+};
 
 /**
  * Keeps job lock renewal and release atomic: only the run that holds the lock may extend or
@@ -407,11 +417,16 @@ export class JobScheduler {
         releaseLock: true,
       });
       release = false;
-      logger.info('Run finished', {
+      const failed = run.symbols.filter((s) => s.status === 'error');
+      logger[RUN_LOG_LEVEL[run.status]]('Run finished', {
         job_id: job.job_id,
         run_id: run.run_id,
         status: run.status,
         trigger: run.trigger,
+        ...(failed.length > 0 && {
+          failed: failed.map((s) => ({ symbol: s.symbol, error: s.error })),
+        }),
+        ...(run.error && { error: run.error }),
       });
       return run.status;
     } finally {
@@ -463,6 +478,11 @@ export class JobScheduler {
         error: `run failed after ${bull.attemptsMade} attempt(s): ${error.message}`,
       };
       await this.opts.runs.record(run, { action: 'finished', jobStatus: 'failed', finished: true });
+      this.opts.logger.error('Run failed', {
+        job_id: job.job_id,
+        run_id: run.run_id,
+        error: run.error,
+      });
     } catch (e) {
       this.opts.logger.warn('Could not record a failed run', { error: (e as Error).message });
     }
