@@ -1,9 +1,11 @@
 /**
- * The job model of CONTRACT.md section 2 as zod schemas. Pure (zod and croner only), so the
+ * The job model of CONTRACT.md section 2 as zod schemas. Pure (zod, croner and the calendars
+ * module only), so the
  * browser's forms validate with exactly the rules the server enforces.
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { getCalendar } from './calendars';
 
 /**
  * CONTRACT.md's pattern, `^[A-Z0-9][A-Z0-9.\-=^]{0,19}$`, with one widening its own examples
@@ -57,6 +59,44 @@ export const timeOfDaySchema = z
   .string({ error: 'must be a time string "HH:MM"' })
   .regex(TIME_PATTERN, { error: 'must be a 24-hour time "HH:MM" from 00:00 to 23:59' });
 
+/** A calendar code, upper-cased and canonical (`24-7` becomes `24/7`). */
+export const calendarCodeSchema = z
+  .string({ error: 'must be a calendar code such as XNYS' })
+  .trim()
+  .transform((code, ctx) => {
+    const calendar = getCalendar(code);
+    if (!calendar) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${code}" is not a known calendar: XNYS, XNAS, XLON, XETR, XTSE, XASX, XTKS, XHKG, XBOM, XNSE, 24/7 or 24/5`,
+      });
+      return z.NEVER;
+    }
+    return calendar.code;
+  });
+
+/** A time of a trading day: "HH:MM" local, or "open+Nm"/"open-Nm"/"close+Nm"/"close-Nm". */
+export const TRADING_TIME_PATTERN = /^(?:([01]\d|2[0-3]):([0-5]\d)|(open|close)([+-])(\d{1,3})m)$/;
+export const MAX_TRADING_OFFSET_MINUTES = 720;
+
+export const tradingTimeSchema = z
+  .string({ error: 'must be a time string' })
+  .trim()
+  .superRefine((time, ctx) => {
+    const m = TRADING_TIME_PATTERN.exec(time);
+    if (!m) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${time}" must be "HH:MM" (exchange time) or open/close plus or minus minutes, e.g. "close+30m", "open-15m"`,
+      });
+    } else if (m[5] !== undefined && Number(m[5]) > MAX_TRADING_OFFSET_MINUTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${time}": the offset must be 0 to ${MAX_TRADING_OFFSET_MINUTES} minutes`,
+      });
+    }
+  });
+
 export const weekdaySchema = z.enum(WEEKDAYS, {
   error: 'must be one of mon, tue, wed, thu, fri, sat, sun',
 });
@@ -77,6 +117,8 @@ export const dailyScheduleSchema = z.object({
     .max(7)
     .transform((days) => WEEKDAYS.filter((d) => days.includes(d)))
     .default([...WEEKDAYS]),
+  /** Skips the days on which this calendar has no session (dates in the job's timezone). */
+  calendar: calendarCodeSchema.optional(),
 });
 
 export const cronScheduleSchema = z.object({
@@ -90,18 +132,33 @@ export const cronScheduleSchema = z.object({
       const error = cronError(expression);
       if (error) ctx.addIssue({ code: 'custom', message: error });
     }),
+  calendar: calendarCodeSchema.optional(),
+});
+
+export const tradingDaysScheduleSchema = z.object({
+  kind: z.literal('trading_days'),
+  calendar: calendarCodeSchema,
+  times: z
+    .array(tradingTimeSchema, { error: 'must be an array of times such as "close+30m"' })
+    .min(1, { error: 'must list at least 1 time' })
+    .max(24, { error: 'must list at most 24 times' })
+    .refine((times) => new Set(times).size === times.length, {
+      error: 'must not list the same time twice',
+    }),
 });
 
 export const scheduleSchema = z.discriminatedUnion(
   'kind',
-  [dailyScheduleSchema, cronScheduleSchema],
+  [dailyScheduleSchema, cronScheduleSchema, tradingDaysScheduleSchema],
   {
-    error: 'must be { kind: "daily", times, days? } or { kind: "cron", expression }',
+    error:
+      'must be { kind: "daily", times, days? }, { kind: "cron", expression } or { kind: "trading_days", calendar, times }',
   },
 );
 
 export type DailySchedule = z.infer<typeof dailyScheduleSchema>;
 export type CronSchedule = z.infer<typeof cronScheduleSchema>;
+export type TradingDaysSchedule = z.infer<typeof tradingDaysScheduleSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const timezoneSchema = z
@@ -203,9 +260,22 @@ const isoDateTime = z.string();
 
 /** A schedule as stored and returned: already normalised, so plain shapes (no transforms). */
 export const storedScheduleSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('daily'), times: z.array(z.string()), days: z.array(weekdaySchema) }),
-  z.object({ kind: z.literal('cron'), expression: z.string() }),
+  z.object({
+    kind: z.literal('daily'),
+    times: z.array(z.string()),
+    days: z.array(weekdaySchema),
+    calendar: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('cron'), expression: z.string(), calendar: z.string().optional() }),
+  z.object({ kind: z.literal('trading_days'), calendar: z.string(), times: z.array(z.string()) }),
 ]);
+
+/** The zone a schedule's times are in when it fixes one: a trading-day schedule's calendar's. */
+export function scheduleTimezone(schedule: Schedule): string | null {
+  return schedule.kind === 'trading_days'
+    ? (getCalendar(schedule.calendar)?.timezone ?? null)
+    : null;
+}
 
 /** A stored job, exactly the object of CONTRACT.md section 2. */
 export const jobSchema = z.object({

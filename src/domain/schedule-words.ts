@@ -71,10 +71,22 @@ function describeCron(expression: string): string {
   return `Cron ${fields.join(' ')}`;
 }
 
+/** "close+30m" as "30 min after the close", "open-15m" as "15 min before the open". */
+export function tradingTimeWords(time: string): string {
+  const m = /^(open|close)([+-])(\d+)m$/.exec(time);
+  if (!m) return time;
+  if (m[3] === '0') return `the ${m[1]}`;
+  return `${m[3]} min ${m[2] === '+' ? 'after' : 'before'} the ${m[1]}`;
+}
+
 /** Human words for a schedule: "Weekdays at 09:30 and 16:05, New York". */
 export function describeSchedule(schedule: Schedule, timezone: string): string {
   const city = zoneCity(timezone);
-  if (schedule.kind === 'cron') return `${describeCron(schedule.expression)}, ${city}`;
+  if (schedule.kind === 'trading_days') {
+    return `Every ${schedule.calendar} session at ${listWords(schedule.times.map(tradingTimeWords))}`;
+  }
+  const sessions = schedule.calendar ? ` (${schedule.calendar} sessions only)` : '';
+  if (schedule.kind === 'cron') return `${describeCron(schedule.expression)}, ${city}${sessions}`;
   const times = [...schedule.times].sort();
-  return `${describeDays(schedule.days)} at ${listWords(times)}, ${city}`;
+  return `${describeDays(schedule.days)} at ${listWords(times)}, ${city}${sessions}`;
 }

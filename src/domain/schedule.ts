@@ -1,7 +1,7 @@
 /**
- * Schedule math: the next fire instant of a daily or cron schedule, in an IANA zone, with the
- * contract's DST rules. Pure (croner and Intl only), so the browser previews fire times with
- * the same code the dispatcher runs.
+ * Schedule math: the next fire instant of a daily, cron or trading-days schedule, in an IANA
+ * zone, with the contract's DST rules. Pure (croner, the calendars module and Intl), so the
+ * browser previews fire times with the same code the dispatcher runs.
  */
 import { Cron } from 'croner';
 import { WEEKDAYS, type Schedule, type Weekday } from './job-definition';
@@ -16,6 +16,7 @@ import {
   zoneCache,
   type ZoneCache,
 } from './time-zone';
+import { nextOnSessions, nextTradingDayFire } from './trading-days';
 
 // ---------------------------------------------------------------------------------------------
 // Daily schedules
@@ -150,13 +151,25 @@ function nextCron(expression: string, cache: ZoneCache, after: number): number |
 // Public API
 // ---------------------------------------------------------------------------------------------
 
-/** The first fire instant strictly after `after`, or null if the schedule never fires again. */
+/**
+ * The first fire instant strictly after `after`, or null if the schedule never fires again. A
+ * trading-days schedule runs in its calendar's zone whatever `timezone` says; a daily or cron
+ * schedule with a `calendar` skips the days (in `timezone`) without a session.
+ */
 export function nextFireTime(schedule: Schedule, timezone: string, after: Date): Date | null {
-  const cache = zoneCache(timezone);
-  const ms =
-    schedule.kind === 'daily'
-      ? nextDaily(schedule.times, schedule.days, cache, after.getTime())
-      : nextCron(schedule.expression, cache, after.getTime());
+  let ms: number | null;
+  if (schedule.kind === 'trading_days') {
+    ms = nextTradingDayFire(schedule, after.getTime());
+  } else {
+    const cache = zoneCache(timezone);
+    const next =
+      schedule.kind === 'daily'
+        ? (t: number) => nextDaily(schedule.times, schedule.days, cache, t)
+        : (t: number) => nextCron(schedule.expression, cache, t);
+    ms = schedule.calendar
+      ? nextOnSessions(schedule.calendar, timezone, after.getTime(), next)
+      : next(after.getTime());
+  }
   return ms === null ? null : new Date(ms);
 }
 

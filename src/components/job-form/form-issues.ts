@@ -10,6 +10,7 @@ export type FieldKey =
   | 'times'
   | 'days'
   | 'expression'
+  | 'calendar'
   | 'timezone'
   | 'lookback_days'
   | 'is_active'
@@ -46,6 +47,7 @@ export function fieldOf(path: string): FieldKey {
       if (sub === 'times') return 'times';
       if (sub === 'days') return 'days';
       if (sub === 'expression') return 'expression';
+      if (sub === 'calendar') return 'calendar';
       return 'schedule';
     default:
       return 'form';

@@ -17,7 +17,14 @@ import { describedBy, FieldError } from '~/components/ui/field-error';
 import { localTimeZone, splitSymbols } from '~/components/ui/format';
 import { useNotify } from '~/components/ui/notifications';
 import { TagInput } from '~/components/ui/tag-input';
-import { jobCreateSchema, jobUpdateSchema, WEEKDAYS, type Schedule } from '~/domain/job-definition';
+import {
+  jobCreateSchema,
+  jobUpdateSchema,
+  scheduleSchema,
+  scheduleTimezone,
+  WEEKDAYS,
+  type Schedule,
+} from '~/domain/job-definition';
 import { api } from '~/trpc/react';
 import type { Job } from '~/trpc/shapes';
 import { FireTimesPreview } from './fire-times-preview';
@@ -31,6 +38,7 @@ import {
 } from './form-issues';
 import { ScheduleFields, type ScheduleDraft } from './schedule-fields';
 import { TimezoneField } from './timezone-field';
+import { tradingDraftOf, tradingTimeOf } from './trading-fields';
 
 interface Draft {
   name: string;
@@ -48,12 +56,7 @@ function draftOf(job: Job | undefined): Draft {
       name: '',
       symbols: [],
       symbolText: '',
-      schedule: {
-        mode: 'daily',
-        times: ['17:00'],
-        days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-        expression: '',
-      },
+      schedule: { ...NEW_SCHEDULE },
       timezone: localTimeZone(),
       lookback: '30',
       active: true,
@@ -66,15 +69,34 @@ function draftOf(job: Job | undefined): Draft {
     symbolText: '',
     schedule:
       s.kind === 'daily'
-        ? { mode: 'daily', times: [...s.times], days: [...s.days], expression: '' }
-        : { mode: 'cron', times: ['17:00'], days: [...WEEKDAYS], expression: s.expression },
+        ? { ...NEW_SCHEDULE, mode: 'daily', times: [...s.times], days: [...s.days] }
+        : s.kind === 'cron'
+          ? { ...NEW_SCHEDULE, mode: 'cron', days: [...WEEKDAYS], expression: s.expression }
+          : {
+              ...NEW_SCHEDULE,
+              mode: 'trading',
+              calendar: s.calendar,
+              tradingTimes: s.times.map(tradingDraftOf),
+            },
     timezone: job.timezone,
     lookback: String(job.lookback_days),
     active: job.is_active,
   };
 }
 
+const NEW_SCHEDULE: ScheduleDraft = {
+  mode: 'daily',
+  times: ['17:00'],
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  expression: '',
+  calendar: 'XNYS',
+  tradingTimes: [{ anchor: 'after-close', value: '30' }],
+};
+
 function scheduleOf(d: ScheduleDraft): Schedule {
+  if (d.mode === 'trading') {
+    return { kind: 'trading_days', calendar: d.calendar, times: d.tradingTimes.map(tradingTimeOf) };
+  }
   return d.mode === 'daily'
     ? { kind: 'daily', times: d.times, days: d.days }
     : { kind: 'cron', expression: d.expression };
@@ -86,7 +108,8 @@ function inputOf(d: Draft) {
     name: d.name,
     stock_ids: d.symbols,
     schedule: scheduleOf(d.schedule),
-    timezone: d.timezone.trim(),
+    // A trading-days schedule runs in its exchange's zone (the server says so too).
+    timezone: scheduleTimezone(scheduleOf(d.schedule)) ?? d.timezone.trim(),
     lookback_days: d.lookback.trim() === '' ? Number.NaN : Number(d.lookback),
     is_active: d.active,
   };
@@ -102,13 +125,7 @@ function changesOf(job: Job, input: CreateInput): Partial<CreateInput> {
     patch.stock_ids = input.stock_ids;
   const was = job.schedule;
   const now = input.schedule;
-  const same =
-    was.kind === now.kind &&
-    (now.kind === 'cron'
-      ? was.kind === 'cron' && was.expression === now.expression.trim()
-      : was.kind === 'daily' &&
-        JSON.stringify([...now.times].sort()) === JSON.stringify(was.times) &&
-        JSON.stringify(WEEKDAYS.filter((d) => now.days.includes(d))) === JSON.stringify(was.days));
+  const same = JSON.stringify(scheduleSchema.safeParse(now).data) === JSON.stringify(was);
   if (!same) patch.schedule = input.schedule;
   if (input.timezone !== job.timezone) patch.timezone = input.timezone;
   if (input.lookback_days !== job.lookback_days) patch.lookback_days = input.lookback_days;
@@ -253,12 +270,14 @@ export function JobForm({
             onChange={(schedule) => set({ schedule })}
           />
 
-          <TimezoneField
-            id={`${id}-timezone`}
-            value={draft.timezone}
-            errors={fields.timezone}
-            onChange={(timezone) => set({ timezone })}
-          />
+          {draft.schedule.mode !== 'trading' && (
+            <TimezoneField
+              id={`${id}-timezone`}
+              value={draft.timezone}
+              errors={fields.timezone}
+              onChange={(timezone) => set({ timezone })}
+            />
+          )}
 
           <div className="field">
             <label htmlFor={`${id}-lookback`}>Lookback days</label>
@@ -300,7 +319,7 @@ export function JobForm({
 
         <FireTimesPreview
           schedule={previewSchedule}
-          timezone={preview.timezone}
+          timezone={scheduleTimezone(previewSchedule) ?? preview.timezone}
           active={preview.active}
         />
       </div>

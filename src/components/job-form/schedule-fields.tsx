@@ -4,12 +4,15 @@ import { describedBy, FieldError } from '~/components/ui/field-error';
 import { WEEKDAYS, type Weekday } from '~/domain/job-definition';
 import { WEEKDAY_LABELS } from '~/domain/schedule-words';
 import type { FormErrors } from './form-issues';
+import { TradingFields, type TradingTimeDraft } from './trading-fields';
 
 export interface ScheduleDraft {
-  mode: 'daily' | 'cron';
+  mode: 'daily' | 'cron' | 'trading';
   times: string[];
   days: Weekday[];
   expression: string;
+  calendar: string;
+  tradingTimes: TradingTimeDraft[];
 }
 
 const PRESETS: [string, Weekday[]][] = [
@@ -18,7 +21,7 @@ const PRESETS: [string, Weekday[]][] = [
   ['Weekends', ['sat', 'sun']],
 ];
 
-/** Daily times on chosen weekdays, or a cron expression. */
+/** Daily times on chosen weekdays, a cron expression, or times of an exchange's sessions. */
 export function ScheduleFields({
   id,
   value,
@@ -57,10 +60,28 @@ export function ScheduleFields({
           />
           Cron expression
         </label>
+        <label>
+          <input
+            type="radio"
+            name={`${id}-mode`}
+            value="trading"
+            checked={value.mode === 'trading'}
+            onChange={() => set({ mode: 'trading' })}
+          />
+          Exchange sessions
+        </label>
       </div>
       <FieldError id={err('schedule')} messages={fields.schedule} />
 
-      {value.mode === 'daily' ? (
+      {value.mode === 'trading' ? (
+        <TradingFields
+          id={id}
+          calendar={value.calendar}
+          times={value.tradingTimes}
+          errors={errors}
+          onChange={set}
+        />
+      ) : value.mode === 'daily' ? (
         <>
           <fieldset
             className="fieldset-inner"

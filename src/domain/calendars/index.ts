@@ -107,6 +107,17 @@ function rangeOf(spec: CalendarSpec, start: string, end: string): [number, numbe
   return [from, to];
 }
 
+/** What is wrong with a range for a calendar (unknown code, bad date, outside coverage), or null. */
+export function rangeError(code: string, start: string, end: string): CalendarError | null {
+  try {
+    rangeOf(specOrThrow(code), start, end);
+    return null;
+  } catch (error) {
+    if (error instanceof CalendarError) return error;
+    throw error;
+  }
+}
+
 function collect<T extends { date: string }>(
   spec: CalendarSpec,
   start: string,

@@ -5,6 +5,7 @@ import type { JobEvent } from '~/domain/change-events';
 import { EVENTS_MAXLEN } from './events';
 import {
   normaliseSchedule,
+  scheduleTimezone,
   type Job,
   type JobCreate,
   type JobUpdate,
@@ -167,7 +168,7 @@ export class JobRegistry {
     const form = normaliseSchedule(input);
     if (!form) throw new Error('a schedule is required');
     const now = this.now();
-    const timezone = input.timezone ?? this.defaultTimezone;
+    const timezone = scheduleTimezone(form.schedule) ?? input.timezone ?? this.defaultTimezone;
     const isActive = input.is_active ?? true;
     const next = isActive ? nextFireTime(form.schedule, timezone, now) : null;
     const job: Job = {
@@ -299,6 +300,8 @@ export class JobRegistry {
         ...(patch.lookback_days !== undefined && { lookback_days: patch.lookback_days }),
         ...(patch.is_active !== undefined && { is_active: patch.is_active }),
       };
+      // A trading-days schedule runs in its exchange's zone, and its runs' dates are taken there.
+      updated.timezone = scheduleTimezone(updated.schedule) ?? updated.timezone;
       const timing = form !== null || patch.timezone !== undefined || patch.is_active !== undefined;
       return { job: updated, reschedule: timing };
     });

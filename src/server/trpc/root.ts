@@ -1,7 +1,9 @@
+import { calendarsRouter } from './routers/calendars';
 import { dataRouter } from './routers/data';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
 import { schedulerRouter } from './routers/scheduler';
+import { schedulesRouter } from './routers/schedules';
 import { createCallerFactory, router } from './trpc';
 
 /** The whole API: every procedure with an openapi meta is also REST under /scheduler. */
@@ -10,6 +12,8 @@ export const appRouter = router({
   scheduler: schedulerRouter,
   data: dataRouter,
   events: eventsRouter,
+  calendars: calendarsRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
