@@ -6,6 +6,7 @@ import { appRouter } from '../trpc/root';
 import { summariseIssues } from '../trpc/trpc';
 import { listInput } from '../trpc/routers/jobs';
 import { BodyTooLargeError, readBody } from './body';
+import { serveCsv } from './csv-routes';
 import { sendJson } from './send';
 
 /** Procedures whose REST success is not 200. */
@@ -79,6 +80,7 @@ export function createRestHandler(services: Services) {
     } else {
       req.resume();
       if (method === 'GET' && (await listFast(services, req, res))) return;
+      if (method === 'GET' && (await serveCsv(services, req, res))) return;
     }
 
     const request = new Request(`http://rest${ENDPOINT}${req.url ?? '/'}`, {

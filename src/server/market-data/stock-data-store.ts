@@ -8,7 +8,8 @@ import { keys } from '../keys';
 import { runDataScript } from './data-scripts';
 import type { DailyHistory } from './provider';
 
-const barSchema = z.object({
+/** One daily bar as stored and answered (CONTRACT.md section 6). */
+export const barSchema = z.object({
   date: z.string(),
   open: z.number().nullable(),
   high: z.number().nullable(),

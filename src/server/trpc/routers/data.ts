@@ -1,8 +1,35 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
+import { barsInput, symbolsInput } from '../../market-data/series-params';
+import {
+  listSymbols,
+  qualityOf,
+  readBars,
+  UnknownSeriesError,
+  type SeriesReadDeps,
+} from '../../market-data/series-queries';
 import { stockDataRecordSchema } from '../../market-data/stock-data-store';
+import type { Context } from '../context';
 import { publicProcedure, router } from '../trpc';
+import { barsOutput, qualityOutput, symbolsOutput } from './data-shapes';
+
+function readDeps(ctx: Context): SeriesReadDeps {
+  const { series, registry, config } = ctx.services;
+  return { series, registry, settleMinutes: config.DATA_SETTLE_MINUTES };
+}
+
+/** A symbol without a series is a 404 naming it. */
+async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof UnknownSeriesError) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+    }
+    throw error;
+  }
+}
 
 export const dataRouter = router({
   get: publicProcedure
@@ -45,4 +72,42 @@ export const dataRouter = router({
       }
       return record;
     }),
+  symbols: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/data',
+        tags: ['data'],
+        summary: 'Every symbol with a series: coverage, freshness, missing sessions, jobs',
+      },
+    })
+    .input(symbolsInput)
+    .output(symbolsOutput)
+    .query(async ({ ctx, input }) => ({
+      symbols: await listSymbols(readDeps(ctx), input ?? {}),
+    })),
+  bars: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/data/{symbol}/bars',
+        tags: ['data'],
+        summary: "A symbol's daily bars over a range (adjust=split|all), with its events",
+      },
+    })
+    .input(barsInput)
+    .output(barsOutput)
+    .query(({ ctx, input }) => orNotFound(readBars(readDeps(ctx), input))),
+  quality: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/data/{symbol}/quality',
+        tags: ['data'],
+        summary: "A symbol's gaps (sessions with no bar) and suspicious bars",
+      },
+    })
+    .input(z.object({ symbol: symbolSchema }))
+    .output(qualityOutput)
+    .query(({ ctx, input }) => orNotFound(qualityOf(readDeps(ctx), input.symbol))),
 });
