@@ -236,6 +236,19 @@ describe('symbols and quality', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the series procedures', async () => {
+    const { body } = await get('/api/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/scheduler/data',
+        '/scheduler/data/{symbol}/bars',
+        '/scheduler/data/{symbol}/quality',
+      ]),
+    );
+  });
+});
+
 describe('bad parameters', () => {
   const cases: [string, number, string][] = [
     ['/scheduler/data/NOPE/bars', 404, 'NOT_FOUND'],

@@ -68,9 +68,8 @@ export const symbolsInput = z
   .object({
     q: z.string().max(100, { error: 'must be at most 100 characters' }).optional(),
     stale: z
-      .enum(['true', 'false'], { error: 'must be true or false' })
-      .transform((v) => v === 'true')
-      .or(z.boolean())
+      .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
+      .transform((v) => v === true || v === 'true')
       .optional(),
   })
   .optional();
