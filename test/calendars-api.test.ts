@@ -106,6 +106,19 @@ describe('calendars over REST', () => {
     expect(notDate.body.issues[0]!.path).toBe('start');
   });
 
+  it('are in the OpenAPI document', async () => {
+    const doc = await api<{ paths: Record<string, unknown> }>(app.url, 'GET', '/api/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/scheduler/calendars',
+        '/scheduler/calendars/{code}/sessions',
+        '/scheduler/calendars/{code}/holidays',
+        '/scheduler/calendars/for/{symbol}',
+        '/scheduler/schedules/preview',
+      ]),
+    );
+  });
+
   it('names the calendar of a symbol', async () => {
     for (const [symbol, code] of [
       ['VOD.L', 'XLON'],
