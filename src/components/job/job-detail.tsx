@@ -89,9 +89,9 @@ export function JobDetail({ jobId }: { jobId: string }) {
       <div className="page-head">
         <div>
           <h1 className="job-title">{data.name}</h1>
-          <JobState job={data} />
+          <JobState job={data} headline />
         </div>
-        <div className="page-actions">
+        <div className="page-actions" data-notify-anchor>
           <JobActions job={data} onEdit={onEdit} onDelete={onDelete} />
           <button type="button" onClick={() => setBackfilling(true)}>
             Backfill…

@@ -60,7 +60,7 @@ export function JobSettings({ job }: { job: Job }) {
           {job.last_run ? (
             <>
               {job.last_run_status && <StatusBadge status={job.last_run_status} />}{' '}
-              <RelativeTime value={job.last_run} />
+              <RelativeTime value={job.last_run} past />
             </>
           ) : (
             'never'

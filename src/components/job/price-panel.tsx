@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useId, useState } from 'react';
-import { formatExact } from '~/components/ui/format';
+import { formatExact, plural } from '~/components/ui/format';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { api } from '~/trpc/react';
 
@@ -65,10 +65,10 @@ export function PricePanel({ symbols }: { symbols: readonly string[] }) {
       {record && (
         <>
           <p className="record-meta">
-            <strong>{record.symbol}</strong> · {record.start} to {record.end} · {record.bars.length}{' '}
-            bars
+            <strong>{record.symbol}</strong> · {record.start} to {record.end} ·{' '}
+            {plural(record.bars.length, 'bar')}
             {record.currency ? ` · ${record.currency}` : ''} · fetched{' '}
-            <RelativeTime value={record.fetched_at} />
+            <RelativeTime value={record.fetched_at} past />
           </p>
           {record.bars.length === 0 ? (
             <p className="muted">The record holds no bars for this range.</p>

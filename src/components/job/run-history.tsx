@@ -7,6 +7,7 @@ import { StatusBadge } from '~/components/ui/status-badge';
 import type { Run } from '~/trpc/shapes';
 import { RunOutcome } from './run-outcome';
 import { RunProgress } from './run-progress';
+import { describeRunCounts } from './run-words';
 import { runStats } from './run-stats';
 
 const TRIGGERS = { schedule: 'Scheduled', manual: 'Run now', backfill: 'Backfill' } as const;
@@ -27,12 +28,7 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
           <dt>Success rate</dt>
           <dd>
             {stats.successRate === null ? '–' : `${Math.round(stats.successRate * 100)}%`}
-            <span className="muted">
-              {' '}
-              ({stats.completed} of {stats.finished} finished
-              {stats.partial ? `, ${stats.partial} partial` : ''}
-              {stats.failed ? `, ${stats.failed} failed` : ''})
-            </span>
+            <span className="muted"> ({describeRunCounts(stats)})</span>
           </dd>
         </div>
         <div>
@@ -69,7 +65,7 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
                 <Fragment key={run.run_id}>
                   <tr data-run-id={run.run_id} data-status={run.status}>
                     <td data-label="Started">
-                      <RelativeTime value={run.started_at} />
+                      <RelativeTime value={run.started_at} past />
                     </td>
                     <td data-label="Trigger">
                       {TRIGGERS[run.trigger]}

@@ -1,15 +1,17 @@
 import { plainError } from '~/components/ui/format';
 import type { Run } from '~/trpc/shapes';
+import { runErrorLine } from './run-words';
 
 /** What a run did for each symbol: bars stored, or why it failed, in plain words. */
 export function RunOutcome({ run }: { run: Run }) {
   const failed = run.symbols.filter((s) => s.status === 'error').length;
+  const errorLine = runErrorLine(run);
   return (
     <div className="run-outcome">
       {run.note && <p className="muted">{run.note}</p>}
-      {run.error && (
+      {errorLine && (
         <p className="error-text">
-          <strong>Run error:</strong> {run.error}
+          <strong>Run error:</strong> {errorLine}
         </p>
       )}
       {run.symbols.length === 0 ? (

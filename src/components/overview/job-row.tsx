@@ -35,7 +35,7 @@ export const JobRow = memo(function JobRow({ job, onEdit, onDelete }: JobActions
         {job.last_run && job.last_run_status ? (
           <span className="last-run">
             <StatusBadge status={job.last_run_status} />
-            <RelativeTime value={job.last_run} />
+            <RelativeTime value={job.last_run} past />
           </span>
         ) : (
           <span className="muted">never</span>

@@ -11,18 +11,27 @@ export function shortenSymbols(symbols: readonly string[], shown = 3): string {
   return `${symbols.slice(0, shown).join(', ')} +${symbols.length - shown}`;
 }
 
-/** "in 3 h", "in 12 min", "5 min ago", "2 d ago", "now". */
-export function relativeTime(target: Date | string | number, now: number): string {
+/**
+ * "in 3 h", "in 12 min", "10 s ago", "2 d ago", "just now". With `past`, the time of something
+ * that has happened never reads as future: a server clock a little ahead of the browser's, or
+ * a page clock read a moment before the event arrived, makes it "just now".
+ */
+export function relativeTime(target: Date | string | number, now: number, past = false): string {
   const at = new Date(target).getTime();
-  const diff = at - now;
+  const diff = past ? Math.min(0, at - now) : at - now;
   const abs = Math.abs(diff);
   let amount: string;
-  if (abs < 10 * SECOND) return diff >= 0 ? 'in a moment' : 'just now';
-  if (abs < MINUTE) amount = `${Math.round(abs / SECOND)} s`;
+  if (abs < 10 * SECOND) return diff > 0 ? 'in a moment' : 'just now';
+  if (abs < MINUTE) amount = `${Math.floor(abs / SECOND)} s`;
   else if (abs < HOUR) amount = `${Math.round(abs / MINUTE)} min`;
   else if (abs < DAY) amount = `${Math.round(abs / HOUR)} h`;
   else amount = `${Math.round(abs / DAY)} d`;
-  return diff >= 0 ? `in ${amount}` : `${amount} ago`;
+  return diff > 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+/** "1 bar", "2 bars", "1,000 bars": a count and its noun, singular for exactly one. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
 
 const exactFormats = new Map<string, Intl.DateTimeFormat>();
@@ -40,6 +49,7 @@ export function formatExact(value: Date | string | number, timeZone?: string): s
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      hourCycle: 'h23',
       timeZoneName: 'short',
       ...(timeZone ? { timeZone } : {}),
     });
@@ -109,14 +119,17 @@ export function splitSymbols(text: string): string[] {
 }
 
 /**
- * A provider or run error as a short headline and the full text: "unknown symbol (provider
- * said: ...)" becomes "Unknown symbol" with the rest kept as the detail.
+ * A provider or run error as a short headline and the rest: "unknown symbol (provider said:
+ * ...)" becomes "Unknown symbol" and "provider said: ...", so neither repeats the other.
  */
 export function plainError(error: string): { summary: string; detail: string | null } {
   const cut = error.search(/ \(|: /);
   const head = cut > 0 ? error.slice(0, cut) : error;
   const summary = head.charAt(0).toUpperCase() + head.slice(1);
-  return { summary, detail: cut > 0 ? error : null };
+  if (cut <= 0) return { summary, detail: null };
+  const rest = error.slice(cut).replace(/^: /, '').trim();
+  const detail = rest.startsWith('(') && rest.endsWith(')') ? rest.slice(1, -1) : rest;
+  return { summary, detail: detail || null };
 }
 
 /** The browser's own IANA zone. */
