@@ -349,6 +349,14 @@ const cases: Case[] = [
     field: 'start',
   },
   {
+    name: 'run: a range after today',
+    method: 'POST',
+    path: 'JOB/run',
+    body: { start: '2020-01-01', end: `${new Date().getUTCFullYear() + 1}-01-02` },
+    status: 400,
+    field: 'end',
+  },
+  {
     name: 'list: negative offset',
     method: 'GET',
     path: '/scheduler/jobs?offset=-1',

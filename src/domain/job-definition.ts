@@ -358,10 +358,29 @@ const dateString = z
     },
   );
 
+/**
+ * The latest date anywhere on Earth now (UTC+14, Kiribati's Line Islands): a backfill range
+ * after it holds no bar yet in any market, whatever the job's zone.
+ */
+function latestToday(): string {
+  return new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Optional backfill range of a run-now. */
 export const runRangeSchema = z
   .object({ start: dateString.optional(), end: dateString.optional() })
   .superRefine((value, ctx) => {
+    const today = latestToday();
+    for (const field of ['start', 'end'] as const) {
+      const date = value[field];
+      if (date !== undefined && date > today) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `must not be after today (${today}): there is no data for the future yet`,
+        });
+      }
+    }
     if ((value.start === undefined) !== (value.end === undefined)) {
       ctx.addIssue({
         code: 'custom',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { jobSchema } from '~/domain/job-definition';
 import { publicProcedure, router } from '../trpc';
-import { zonedDateString } from '~/domain/time-zone';
+import { countRunsToday } from '~/server/scheduler/runs-today';
 
 const instanceSchema = z.object({
   id: z.string(),
@@ -57,9 +57,15 @@ export const schedulerRouter = router({
         summary: z.object({
           total: z.number(),
           active: z.number(),
+          /** Runs (not jobs) that started today and completed. */
           completed_today: z.number(),
+          /** Runs that started today and failed or were partial. */
           failed_today: z.number(),
           running: z.number(),
+          /** Of failed_today, the partial runs (some symbols stored). */
+          partial_today: z.number(),
+          /** The day counted: local midnight in the scheduler's zone, until now. */
+          today: z.object({ date: z.string(), timezone: z.string(), since: z.string() }),
         }),
       }),
     )
@@ -69,22 +75,21 @@ export const schedulerRouter = router({
         services.scheduler.status(),
         services.registry.all(),
       ]);
-      const zone = services.config.SCHEDULER_TIMEZONE;
-      const today = zonedDateString(new Date(), zone);
-      const ranToday = (j: (typeof jobs)[number]) =>
-        j.last_run !== null && zonedDateString(new Date(j.last_run), zone) === today;
+      const runs = await countRunsToday(
+        services.redis,
+        jobs.map((j) => j.job_id),
+        services.config.SCHEDULER_TIMEZONE,
+      );
       return {
         scheduler_status: status,
         jobs,
         summary: {
           total: jobs.length,
           active: jobs.filter((j) => j.is_active).length,
-          completed_today: jobs.filter((j) => ranToday(j) && j.last_run_status === 'completed')
-            .length,
-          failed_today: jobs.filter(
-            (j) =>
-              ranToday(j) && (j.last_run_status === 'failed' || j.last_run_status === 'partial'),
-          ).length,
+          completed_today: runs.completed,
+          failed_today: runs.failed + runs.partial,
+          partial_today: runs.partial,
+          today: runs.today,
           running: jobs.filter((j) => j.status === 'running').length,
         },
       };
