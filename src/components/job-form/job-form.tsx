@@ -133,7 +133,28 @@ function changesOf(job: Job, input: CreateInput): Partial<CreateInput> {
   return patch;
 }
 
-/** Every field of a job, checked with the server's own schema before it is sent. */
+/** The draft with the text still in the symbol field counted, as if Enter had been pressed. */
+function completed(d: Draft): Draft {
+  return {
+    ...d,
+    symbols: [...new Set([...d.symbols, ...splitSymbols(d.symbolText)])],
+    symbolText: '',
+  };
+}
+
+/** What the server's own schema says of the draft: the create input, or an edit's changes. */
+function issuesOfDraft(job: Job | undefined, d: Draft): Issue[] {
+  const input = inputOf(completed(d));
+  const checked = job
+    ? jobUpdateSchema.safeParse(changesOf(job, input))
+    : jobCreateSchema.safeParse(input);
+  return checked.success ? [] : issuesOf(checked.error);
+}
+
+/**
+ * Every field of a job, checked with the server's own schema before it is sent. Once a submit
+ * found errors, the marks follow the edits: a fixed field loses its error as it is fixed.
+ */
 export function JobForm({
   job,
   onCancel,
@@ -146,8 +167,20 @@ export function JobForm({
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
   const [draft, setDraft] = useState<Draft>(() => draftOf(job));
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
-  const [summary, setSummary] = useState<string | null>(null);
+  const [shownErrors, setErrors] = useState<FormErrors>(NO_ERRORS);
+  const [shownSummary, setSummary] = useState<string | null>(null);
+  // Set when the browser's check refused a submit; cleared when the server is asked.
+  const [recheck, setRecheck] = useState(false);
+  const rechecked = useMemo(
+    () => (recheck ? groupIssues(issuesOfDraft(job, draft)) : null),
+    [recheck, job, draft],
+  );
+  const errors = rechecked ?? shownErrors;
+  const summary = rechecked
+    ? hasErrors(rechecked)
+      ? 'Please fix the marked fields.'
+      : null
+    : shownSummary;
   const client = useQueryClient();
   const notify = useNotify();
   const { afterMutation } = useLive();
@@ -166,7 +199,8 @@ export function JobForm({
   const err = (key: string) => `${id}-${key}-error`;
   const { fields } = errors;
 
-  const show = (issues: readonly Issue[], message?: string) => {
+  const show = (issues: readonly Issue[], message?: string, fromBrowser = false) => {
+    setRecheck(fromBrowser);
     const grouped = groupIssues(issues);
     setErrors(grouped);
     setSummary(message ?? (hasErrors(grouped) ? 'Please fix the marked fields.' : null));
@@ -180,17 +214,18 @@ export function JobForm({
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    // Text still in the symbol field counts, as if Enter had been pressed.
-    const symbols = [...new Set([...draft.symbols, ...splitSymbols(draft.symbolText)])];
-    const complete = { ...draft, symbols, symbolText: '' };
+    const complete = completed(draft);
     setDraft(complete);
     const input = inputOf(complete);
+    const issues = issuesOfDraft(job, complete);
+    if (issues.length > 0) return show(issues, undefined, true);
+    setRecheck(false);
+    setErrors(NO_ERRORS);
+    setSummary(null);
 
     try {
       if (job) {
         const patch = changesOf(job, input);
-        const checked = jobUpdateSchema.safeParse(patch);
-        if (!checked.success) return show(issuesOf(checked.error));
         if (Object.keys(patch).length === 0) {
           notify('Nothing changed');
           return onSaved(job.job_id);
@@ -205,8 +240,6 @@ export function JobForm({
         notify(`Saved: ${result.job.name}`);
         onSaved(job.job_id);
       } else {
-        const checked = jobCreateSchema.safeParse(input);
-        if (!checked.success) return show(issuesOf(checked.error));
         const result = await create.mutateAsync(input);
         notify(`Created: ${input.name.trim()}`);
         onSaved(result.job_id);

@@ -91,9 +91,18 @@ export function ScheduleFields({
             <ul className="time-list">
               {value.times.map((time, i) => (
                 <li key={i}>
+                  {/* Text, not type="time": that shows "05:00 PM" in a US browser, while every
+                      time on the page is 24-hour. */}
                   <input
-                    type="time"
+                    type="text"
+                    className="time-input mono"
+                    inputMode="numeric"
+                    autoComplete="off"
+                    pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+                    placeholder="HH:MM"
+                    maxLength={5}
                     aria-label={`Time ${i + 1}`}
+                    aria-describedby={`${id}-times-hint`}
                     value={time}
                     required
                     aria-invalid={errors.times[i] ? true : undefined}
@@ -123,6 +132,9 @@ export function ScheduleFields({
                 Add a time
               </button>
             )}
+            <p id={`${id}-times-hint`} className="hint">
+              24-hour HH:MM, e.g. 09:30 or 17:00, in the job&apos;s time zone.
+            </p>
             <FieldError id={err('times')} messages={fields.times} />
           </fieldset>
           <fieldset
@@ -155,6 +167,10 @@ export function ScheduleFields({
                 </button>
               ))}
             </div>
+            <p className="hint">
+              This form starts a new job on weekdays. A job created over the API with{' '}
+              <code>schedule_time</code> runs every day.
+            </p>
             <FieldError id={err('days')} messages={fields.days} />
           </fieldset>
         </>

@@ -78,13 +78,20 @@ export function BackfillForm({ job, onDone }: { job: Job; onDone: () => void }) 
   const dateField = (field: 'start' | 'end', label: string) => (
     <div className="field">
       <label htmlFor={`${id}-${field}`}>{label}</label>
+      {/* Text, not type="date": that shows mm/dd/yyyy in a US browser; dates here are ISO. */}
       <input
         id={`${id}-${field}`}
-        type="date"
+        type="text"
+        className="mono"
+        inputMode="numeric"
+        autoComplete="off"
+        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        placeholder="YYYY-MM-DD"
+        maxLength={10}
         value={range[field]}
         data-autofocus={field === 'start' ? true : undefined}
         aria-invalid={errors[field] ? true : undefined}
-        aria-describedby={describedBy(null, err(field), !!errors[field])}
+        aria-describedby={describedBy(`${id}-dates-hint`, err(field), !!errors[field])}
         onChange={(e) => setRange((r) => ({ ...r, [field]: e.target.value }))}
       />
       <FieldError id={err(field)} messages={errors[field]} />
@@ -106,6 +113,9 @@ export function BackfillForm({ job, onDone }: { job: Job; onDone: () => void }) 
         {dateField('start', 'From')}
         {dateField('end', 'To')}
       </div>
+      <p id={`${id}-dates-hint`} className="hint">
+        Dates as YYYY-MM-DD, up to today.
+      </p>
       <div className="modal-actions">
         <button type="button" onClick={onDone}>
           Cancel

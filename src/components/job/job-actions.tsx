@@ -15,7 +15,7 @@ export function JobActions({ job, onEdit, onDelete }: JobActionsProps) {
   const actions = useJobActions();
   const name = <span className="sr-only"> {job.name}</span>;
   return (
-    <div className="actions">
+    <div className="actions" data-notify-anchor>
       <button type="button" disabled={actions.pending} onClick={() => actions.runNow(job)}>
         Run now{name}
       </button>
