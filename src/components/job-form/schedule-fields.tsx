@@ -1,6 +1,7 @@
 'use client';
 
 import { describedBy, FieldError } from '~/components/ui/field-error';
+import { TimeOfDayInput } from '~/components/ui/time-of-day-input';
 import { WEEKDAYS, type Weekday } from '~/domain/job-definition';
 import { WEEKDAY_LABELS } from '~/domain/schedule-words';
 import type { FormErrors } from './form-issues';
@@ -91,16 +92,7 @@ export function ScheduleFields({
             <ul className="time-list">
               {value.times.map((time, i) => (
                 <li key={i}>
-                  {/* Text, not type="time": that shows "05:00 PM" in a US browser, while every
-                      time on the page is 24-hour. */}
-                  <input
-                    type="text"
-                    className="time-input mono"
-                    inputMode="numeric"
-                    autoComplete="off"
-                    pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
-                    placeholder="HH:MM"
-                    maxLength={5}
+                  <TimeOfDayInput
                     aria-label={`Time ${i + 1}`}
                     aria-describedby={`${id}-times-hint`}
                     value={time}

@@ -1,6 +1,7 @@
 'use client';
 
 import { FieldError } from '~/components/ui/field-error';
+import { TimeOfDayInput } from '~/components/ui/time-of-day-input';
 import { listCalendars } from '~/domain/calendars';
 import type { FormErrors } from './form-issues';
 
@@ -84,8 +85,7 @@ export function TradingFields({
           {times.map((t, i) => (
             <li key={i}>
               {t.anchor === 'at' ? (
-                <input
-                  type="time"
+                <TimeOfDayInput
                   aria-label={`Session time ${i + 1}`}
                   value={t.value}
                   onChange={(e) => setTime(i, { value: e.target.value })}
