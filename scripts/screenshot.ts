@@ -1,6 +1,6 @@
 /**
- * Makes the README's screenshots from a real run: its own Redis, the replay server, the built
- * app, a few jobs run for real, then Chromium. `node --import tsx scripts/screenshot.ts`
+ * Makes the README's screenshots (desktop light, and a phone in dark mode) from a real run: its
+ * own Redis, the replay server, the built app, a few jobs run for real, then Chromium. `node --import tsx scripts/screenshot.ts`
  * (after `npx next build`).
  */
 import { chromium } from '@playwright/test';
@@ -109,8 +109,18 @@ try {
   await page.locator('canvas').first().waitFor({ timeout: 15_000 });
   await page.waitForTimeout(800);
   await page.screenshot({ path: 'docs/job-detail.png', fullPage: true });
+  // A phone in dark mode: the jobs become cards.
+  const phone = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    colorScheme: 'dark',
+    deviceScaleFactor: 2,
+  });
+  await phone.goto(app.url);
+  await phone.getByText('Daily FAANG Stocks').first().waitFor();
+  await phone.waitForTimeout(500);
+  await phone.screenshot({ path: 'docs/dashboard-phone-dark.png' });
   await browser.close();
-  console.log('wrote docs/dashboard.png and docs/job-detail.png');
+  console.log('wrote docs/dashboard.png, docs/job-detail.png and docs/dashboard-phone-dark.png');
 } finally {
   await app.stop();
   await replay.close();
