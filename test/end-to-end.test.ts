@@ -94,6 +94,8 @@ describe('end to end through the real server', () => {
       end: run.end,
       job_id: id,
       run_id: run.run_id,
+      // Today's dates are past the AAPL recording: the replay server made these bars up.
+      source: 'synthetic',
     });
     expect(record.bars.length).toBeGreaterThan(15);
     expect(run.symbols.map((s) => s.key).sort()).toEqual(stored);
@@ -149,13 +151,14 @@ describe('end to end through the real server', () => {
     });
     expect(bySymbol.SI!.error).toMatch(/^unknown symbol/);
     const record = (
-      await api<{ bars: unknown[]; splits: unknown[]; dividends: unknown[] }>(
+      await api<{ source: string; bars: unknown[]; splits: unknown[]; dividends: unknown[] }>(
         app.url,
         'GET',
         '/scheduler/data/AAPL?start=2020-08-31&end=2020-11-06',
       )
     ).body;
     expect(record.bars).toHaveLength(49);
+    expect(record.source).toBe('yahoo');
     expect(record.splits).toEqual([{ date: '2020-08-31', numerator: 4, denominator: 1 }]);
     expect(record.dividends).toEqual([{ date: '2020-11-06', amount: 0.205 }]);
     const job = (await api<Job>(app.url, 'GET', `/scheduler/jobs/${id}`)).body;

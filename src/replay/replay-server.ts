@@ -1,28 +1,24 @@
 /**
  * A stand-in for Yahoo's chart API v8 on 127.0.0.1, so the real client is tested over real HTTP.
  * It answers `GET /v8/finance/chart/{symbol}` from the recordings in
- * test/fixtures/yahoo-chart/ (both recording formats), can make up plausible daily bars for
- * any other symbol, injects faults on demand (latency, 429 + Retry-After, 5xx, hangs, resets,
- * truncated bodies) and counts what it was asked, so tests check retries and rate limits from
- * the provider's side of the wire.
+ * test/fixtures/yahoo-chart/ (recordings.ts), makes up labelled daily bars when asked to
+ * (synthetic-chart.ts), injects faults on demand (latency, 429 + Retry-After, 5xx, hangs,
+ * resets, truncated bodies) and counts what it was asked, so tests check retries and rate
+ * limits from the provider's side of the wire.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { defaultFixturesDir, loadRecordings, type Recording } from './recordings';
 import { servedHistoryBody, type ChartResult } from './served-history';
+import { syntheticChart } from './synthetic-chart';
 
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
-const DAY_MS = 86_400_000;
+export { defaultFixturesDir } from './recordings';
+export { syntheticChart };
+
 /** Requests kept in `stats.requests` (the oldest are dropped), so a long demo stays small. */
 const MAX_LOG = 10_000;
-const DROPPED_HEADERS = new Set([
-  'content-length',
-  'content-encoding',
-  'connection',
-  'transfer-encoding',
-]);
 const JSON_TYPE = 'application/json;charset=utf-8';
 const NOT_FOUND_BODY = JSON.stringify({
   chart: {
@@ -30,11 +26,6 @@ const NOT_FOUND_BODY = JSON.stringify({
     error: { code: 'Not Found', description: 'No data found, symbol may be delisted' },
   },
 });
-
-/** The fixtures the server reads: YAHOO_FIXTURES_DIR, else the repository's test/fixtures/yahoo-chart. */
-export function defaultFixturesDir(): string {
-  return process.env.YAHOO_FIXTURES_DIR ?? path.resolve(PROJECT_ROOT, 'test/fixtures/yahoo-chart');
-}
 
 export type FaultAction = 'ok' | 'hang' | 'reset' | 'malformed';
 
@@ -76,11 +67,13 @@ export interface ReplayServerOptions {
   host?: string;
   fixturesDir?: string;
   /**
-   * Make up daily bars for symbols without a recording instead of answering 404. Recordings
-   * are still served when they overlap the asked period (the recorded unknown symbol, SI,
-   * always is), so recorded tests and a demo on today's dates both work.
+   * Make up daily bars (labelled `"source": "synthetic"` in the meta) instead of answering 404
+   * like Yahoo: `true` for any symbol, a list for those symbols and the recorded ones only (so
+   * a typo such as APPL still fails), false (default) never. Recordings are still served when
+   * they overlap the asked period (the recorded unknown symbol, SI, always is), so recorded
+   * tests and a demo on today's dates both work.
    */
-  synthetic?: boolean;
+  synthetic?: boolean | readonly string[];
   /** Symbols answered 404 even in synthetic mode. */
   unknownSymbols?: string[];
   /** Base latency of every answer in ms. */
@@ -125,170 +118,6 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
-interface Recording {
-  file: string;
-  symbol: string;
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  /** Recorded period1..period2 in unix seconds, when the URL had them. */
-  period?: { from: number; to: number };
-}
-
-const recordingSchemaHint =
-  'expected { request: { url }, response: { status, headers, body | bodyJson } }';
-
-function loadRecording(dir: string, file: string): Recording {
-  const raw = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
-    request?: { url?: string };
-    response?: {
-      status?: number;
-      headers?: Record<string, string | string[]>;
-      body?: string;
-      bodyJson?: unknown;
-    };
-  };
-  const response = raw.response;
-  if (!response || typeof response.status !== 'number') {
-    throw new Error(`recording ${file} is not a chart recording: ${recordingSchemaHint}`);
-  }
-  let symbol: string | undefined;
-  let period: Recording['period'];
-  if (raw.request?.url) {
-    const url = new URL(raw.request.url);
-    const match = /\/v8\/finance\/chart\/([^/]+)$/.exec(url.pathname);
-    if (match?.[1]) symbol = decodeURIComponent(match[1]).toUpperCase();
-    const from = Number(url.searchParams.get('period1'));
-    const to = Number(url.searchParams.get('period2'));
-    if (from > 0 && to > 0) period = { from, to };
-  }
-  // Fall back to the file name: chart-AAPL-2020-..., historical-via-chart-SI-2020-...
-  symbol ??= /^(?:historical-via-)?chart-(.+?)-(?:[a-z]+-)*\d{4}-\d{2}-\d{2}/
-    .exec(file)?.[1]
-    ?.toUpperCase();
-  if (!symbol) throw new Error(`recording ${file}: cannot tell its symbol from its URL or name`);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    if (DROPPED_HEADERS.has(name.toLowerCase())) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  const body =
-    response.bodyJson !== undefined ? JSON.stringify(response.bodyJson) : (response.body ?? '');
-  return { file, symbol, status: response.status, headers, body, ...(period && { period }) };
-}
-
-function loadRecordings(dir: string): Recording[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => loadRecording(dir, f));
-}
-
-/** FNV-1a: a stable 32-bit hash, so synthetic prices depend only on (symbol, date). */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-const unit = (text: string) => hash(text) / 0x1_0000_0000;
-const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places;
-
-const nyHour = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/New_York',
-  hour: 'numeric',
-  hourCycle: 'h23',
-});
-
-/** 09:30 in New York on the UTC date of `dayMs`, in epoch ms (13:30Z in EDT, 14:30Z in EST). */
-function newYorkOpen(dayMs: number): number {
-  const edt = dayMs + 13.5 * 3_600_000;
-  return Number(nyHour.format(edt)) === 9 ? edt : edt + 3_600_000;
-}
-
-/**
- * Plausible daily bars for any symbol, the same on every call: weekdays only (no holidays), a
- * price that wanders around a per-symbol level, stamped at the New York open like Yahoo's.
- */
-export function syntheticChart(
-  symbol: string,
-  period1: number,
-  period2: number,
-  nowMs: number,
-): unknown {
-  const level = 20 + unit(`${symbol}:level`) * 480;
-  const phase = unit(`${symbol}:phase`) * 2 * Math.PI;
-  const closeOn = (day: number) =>
-    level *
-    (1 +
-      0.15 * Math.sin(day / 23 + phase) +
-      0.05 * Math.sin(day / 7.3 + 2 * phase) +
-      0.01 * (unit(`${symbol}:${day}`) * 2 - 1));
-  const timestamp: number[] = [];
-  const quote = {
-    open: [] as number[],
-    high: [] as number[],
-    low: [] as number[],
-    close: [] as number[],
-    volume: [] as number[],
-  };
-  const first = Math.floor((period1 * 1000) / DAY_MS) - 1;
-  const last = Math.ceil((period2 * 1000) / DAY_MS);
-  for (let day = first; day <= last; day++) {
-    const weekday = new Date(day * DAY_MS).getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
-    const open = newYorkOpen(day * DAY_MS);
-    if (open < period1 * 1000 || open >= period2 * 1000 || open > nowMs) continue;
-    const close = closeOn(day);
-    const openPrice = closeOn(day - 1) * (1 + 0.004 * (unit(`${symbol}:o${day}`) * 2 - 1));
-    const spread = 0.006 * unit(`${symbol}:s${day}`);
-    timestamp.push(open / 1000);
-    quote.open.push(round(openPrice));
-    quote.close.push(round(close));
-    quote.high.push(round(Math.max(openPrice, close) * (1 + spread)));
-    quote.low.push(round(Math.min(openPrice, close) * (1 - spread)));
-    quote.volume.push(Math.round(1e6 + unit(`${symbol}:v${day}`) * 4e7));
-  }
-  const lastTs = timestamp.at(-1) ?? period2;
-  // The open is 13:30Z under EDT and 14:30Z under EST.
-  const offset = new Date(lastTs * 1000).getUTCHours() === 13 ? -14400 : -18000;
-  const empty = timestamp.length === 0;
-  return {
-    chart: {
-      result: [
-        {
-          meta: {
-            currency: 'USD',
-            symbol,
-            exchangeName: 'NMS',
-            fullExchangeName: 'NasdaqGS',
-            instrumentType: 'EQUITY',
-            firstTradeDate: 946909800,
-            regularMarketTime: lastTs,
-            hasPrePostMarketData: true,
-            gmtoffset: offset,
-            timezone: offset === -14400 ? 'EDT' : 'EST',
-            exchangeTimezoneName: 'America/New_York',
-            regularMarketPrice: quote.close.at(-1) ?? round(level),
-            chartPreviousClose: quote.close[0] ?? round(level),
-            priceHint: 2,
-            dataGranularity: '1d',
-            range: '',
-          },
-          ...(empty ? {} : { timestamp }),
-          indicators: empty
-            ? { quote: [{}], adjclose: [{}] }
-            : { quote: [quote], adjclose: [{ adjclose: [...quote.close] }] },
-        },
-      ],
-      error: null,
-    },
-  };
-}
-
 interface Answer {
   status: number;
   headers: Record<string, string>;
@@ -308,6 +137,14 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   const bySymbol = new Map<string, Recording[]>();
   for (const r of recordings) bySymbol.set(r.symbol, [...(bySymbol.get(r.symbol) ?? []), r]);
   const unknown = new Set((options.unknownSymbols ?? []).map((s) => s.toUpperCase()));
+  const listed = Array.isArray(options.synthetic)
+    ? new Set(options.synthetic.map((s) => s.toUpperCase()))
+    : null;
+  /** Whether bars may be made up for `symbol` (see `synthetic`). */
+  const inventable = (symbol: string) =>
+    !unknown.has(symbol) &&
+    (options.synthetic === true ||
+      (listed !== null && (listed.has(symbol) || bySymbol.has(symbol))));
   const now = options.now ?? Date.now;
 
   let baseLatency = options.latencyMs ?? 0;
@@ -349,7 +186,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
       r.period ? Math.min(r.period.to, period2) - Math.max(r.period.from, period1) : 0;
     const best = [...candidates].sort((a, b) => overlap(b) - overlap(a))[0];
     if (!best) return undefined;
-    if (!options.synthetic || best.status === 404 || overlap(best) > 0) return best;
+    if (!inventable(symbol) || best.status === 404 || overlap(best) > 0) return best;
     return undefined;
   };
 
@@ -368,7 +205,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     if (recording) {
       return { status: recording.status, headers: recording.headers, body: recording.body };
     }
-    if (options.synthetic && !unknown.has(symbol)) {
+    if (inventable(symbol)) {
       return {
         status: 200,
         headers: { 'content-type': JSON_TYPE },
@@ -467,17 +304,12 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
         case 'malformed': {
           let answer = dataAnswer(symbol, url);
           if (answer.status !== 200) {
+            const to = Math.floor(now() / 1000);
+            const chart = syntheticChart(symbol, to - 30 * 86_400, to, now());
             answer = {
               status: 200,
               headers: { 'content-type': JSON_TYPE },
-              body: JSON.stringify(
-                syntheticChart(
-                  symbol,
-                  Math.floor(now() / 1000) - 30 * 86_400,
-                  Math.floor(now() / 1000),
-                  now(),
-                ),
-              ),
+              body: JSON.stringify(chart),
             };
           }
           send(res, { ...answer, body: answer.body.slice(0, Math.floor(answer.body.length / 2)) });

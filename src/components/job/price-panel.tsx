@@ -69,6 +69,17 @@ export function PricePanel({ symbols }: { symbols: readonly string[] }) {
             {plural(record.bars.length, 'bar')}
             {record.currency ? ` · ${record.currency}` : ''} · fetched{' '}
             <RelativeTime value={record.fetched_at} past />
+            {record.source === 'synthetic' && (
+              <>
+                {' '}
+                <span
+                  className="badge badge-synthetic"
+                  title="Made up by the offline replay server (npm run dev:offline): not market data"
+                >
+                  synthetic data
+                </span>
+              </>
+            )}
           </p>
           {record.bars.length === 0 ? (
             <p className="muted">The record holds no bars for this range.</p>

@@ -31,6 +31,11 @@ export interface Split {
 /** The daily history of one symbol within [start, end], dates in the exchange's timezone. */
 export interface DailyHistory {
   symbol: string;
+  /**
+   * Set when the answer says its bars are made up (the replay server's synthetic mode): the
+   * record's `source` then, in place of the provider's name, so they never pass for real data.
+   */
+  source?: 'synthetic';
   currency: string | null;
   exchange_timezone: string | null;
   /** Sorted by date, one per trading date. */

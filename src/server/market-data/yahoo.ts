@@ -27,6 +27,8 @@ const chartErrorSchema = z.object({
 const chartResultSchema = z.object({
   meta: z.object({
     symbol: z.string().optional(),
+    /** Not Yahoo's: the replay server's mark on made-up bars. */
+    source: z.string().nullable().optional(),
     currency: z.string().nullable().optional(),
     exchangeTimezoneName: z.string().nullable().optional(),
     gmtoffset: z.number().nullable().optional(),
@@ -207,6 +209,7 @@ export function normaliseChart(
 
   return {
     symbol,
+    ...(result.meta.source === 'synthetic' && { source: 'synthetic' as const }),
     currency: result.meta.currency ?? null,
     exchange_timezone: zone,
     bars,

@@ -393,7 +393,7 @@ export class JobExecutor {
       {
         start: req.start,
         end: req.end,
-        source: this.provider.name,
+        source: result.history.source ?? this.provider.name,
         job_id: req.job_id,
         run_id: req.run_id,
       },
