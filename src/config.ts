@@ -56,7 +56,26 @@ export const configSchema = z.object({
   DATA_SETTLE_MINUTES: int(0, 1440).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  SMTP_FROM: z.string().min(3).default('Stock Scheduler <stock-scheduler@localhost>'),
+  NOTIFY_RETRY_HOURS: z.coerce
+    .number({ error: 'must be a number' })
+    .positive({ error: 'must be more than 0' })
+    .max(720, { error: 'must be at most 720' })
+    .default(24),
+  NOTIFY_BACKOFF_MS: int(1, 3600000).default(30000),
+  NOTIFY_TIMEOUT_MS: int(100, 600000).default(10000),
+  NOTIFY_CONCURRENCY: int(1, 1000).default(10),
+  MISSED_AFTER_SECONDS: int(1, 31 * 86400).default(300),
+  SUMMARY_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$|^off$/, { error: 'must be "HH:MM" (24-hour) or "off"' })
+    .default('08:00'),
 });
+
+/** Settings whose value may hold a password: an error names them but never echoes them. */
+const SECRET_SETTINGS = new Set(['SMTP_URL']);
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -78,7 +97,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
-    const given = raw[name] === undefined ? '' : ` (got "${raw[name]}")`;
+    const given =
+      raw[name] === undefined || SECRET_SETTINGS.has(name) ? '' : ` (got "${raw[name]}")`;
     throw new ConfigError(`Invalid setting ${name}${given}: ${issue.message}`);
   }
   return parsed.data;

@@ -35,6 +35,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <Link href="/" className="brand">
                   Stock Scheduler
                 </Link>
+                <nav className="site-nav" aria-label="Main">
+                  <Link href="/">Jobs</Link>
+                  <Link href="/settings/notifications">Notifications</Link>
+                </nav>
                 <ConnectionStatus />
               </header>
               <main id="content">{children}</main>

@@ -53,4 +53,19 @@ export const keys = {
   seriesIssues: (symbol: string) => `scheduler:series_issues:${symbol}`,
   /** Sorted set of every symbol with a series, score = its newest fetch in ms. */
   seriesSymbols: 'scheduler:series_symbols',
+  /** Hash: channel_id -> the channel's JSON, its secret included (never returned). */
+  channels: 'scheduler:channels',
+  /** Hash per channel: consecutive_failures, last_error, last_success_at, last_failure_at. */
+  channelHealth: (channelId: string) => `scheduler:channel_health:${channelId}`,
+  /** Hash: one delivery of one event to one channel (CONTRACT.md section 9). */
+  delivery: (deliveryId: string) => `scheduler:delivery:${deliveryId}`,
+  /** Sorted sets of delivery ids, score = created ms: all, and per channel. */
+  deliveries: 'scheduler:deliveries',
+  channelDeliveries: (channelId: string) => `scheduler:channel_deliveries:${channelId}`,
+  /** Stream of domain events (run.failed, ...) that the notifiers' consumer group fans out. */
+  notifyEvents: 'scheduler:notify_events',
+  notifyGroup: 'notifiers',
+  notifyQueueName: 'notifications',
+  /** String set once per day (NX): the instance that sets it sends that day's summary. */
+  summarySent: (date: string) => `scheduler:summary_sent:${date}`,
 } as const;

@@ -10,6 +10,10 @@ import { JobExecutor } from './scheduler/job-executor';
 import { JobRegistry } from './scheduler/job-registry';
 import { JobScheduler, type RunExecutor } from './scheduler/job-scheduler';
 import { RunHistory } from './scheduler/run-history';
+import { ChannelStore } from './notifications/channel-store';
+import { DeliveryStore } from './notifications/delivery-store';
+import { Notifier } from './notifications/notifier';
+import { keys } from './keys';
 
 /** Everything procedures use, built once per process (or per test) from the settings. */
 export interface Services {
@@ -24,6 +28,10 @@ export interface Services {
   series: SeriesStore;
   /** Queues runs in every process; dispatches and executes only once started. */
   scheduler: JobScheduler;
+  channels: ChannelStore;
+  deliveries: DeliveryStore;
+  /** Publishes notification events in every process; delivers them only once started. */
+  notifier: Notifier;
   /** A new connection of its own, for blocking reads (XREAD BLOCK) and pub/sub. */
   connect(): Redis;
   /** Starts dispatching and executing runs in this process. */
@@ -58,6 +66,27 @@ export function createServices(
     connect,
     role: options.role ?? 'server',
   });
+  const channels = new ChannelStore(conn, async (ids) => {
+    const found = await Promise.all(ids.map((id) => conn.exists(keys.job(id))));
+    return ids.filter((_, i) => found[i] === 0);
+  });
+  const deliveries = new DeliveryStore(conn);
+  const notifier = new Notifier({
+    config,
+    logger,
+    redis: conn,
+    connect,
+    channels,
+    deliveries,
+    instanceId: scheduler.instanceId,
+    getJob: (id) => registry.get(id),
+    getRun: (id) => runs.get(id),
+    lastSuccess: async (jobId, exceptRunId) => {
+      const recent = await runs.list(jobId, 50);
+      const ok = recent.find((r) => r.status === 'completed' && r.run_id !== exceptRunId);
+      return ok ? (ok.finished_at ?? ok.started_at) : null;
+    },
+  });
   return {
     config,
     logger,
@@ -68,12 +97,17 @@ export function createServices(
     data,
     series,
     scheduler,
+    channels,
+    deliveries,
+    notifier,
     connect,
     async startScheduler(parts) {
       await scheduler.start(parts);
+      if (parts?.work ?? true) await notifier.start();
     },
     async close() {
       // Also for a scheduler never started: its queue's connection is its own to close.
+      await notifier.stop();
       await scheduler.stop();
       await conn.quit().catch(() => conn.disconnect());
     },

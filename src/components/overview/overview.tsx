@@ -1,5 +1,6 @@
 'use client';
 
+import { ChannelAlerts } from '~/components/settings/channel-alerts';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { JobFormDialog, preloadJobForm } from '~/components/job-form/job-form-dialog';
 import { useJobActions } from '~/components/job/use-job-actions';
@@ -57,6 +58,7 @@ export function Overview() {
 
   return (
     <>
+      <ChannelAlerts />
       <div className="page-head">
         <h1>Jobs</h1>
         <button

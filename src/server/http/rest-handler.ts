@@ -10,7 +10,12 @@ import { serveCsv } from './csv-routes';
 import { sendJson } from './send';
 
 /** Procedures whose REST success is not 200. */
-const SUCCESS_STATUS: Record<string, number> = { 'jobs.create': 201, 'jobs.runNow': 202 };
+const SUCCESS_STATUS: Record<string, number> = {
+  'jobs.create': 201,
+  'jobs.runNow': 202,
+  'channels.create': 201,
+  'channels.test': 202,
+};
 
 /** trpc-to-openapi strips this prefix from the URL before it matches the /scheduler paths. */
 const ENDPOINT = '/rest';

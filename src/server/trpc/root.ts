@@ -1,4 +1,5 @@
 import { calendarsRouter } from './routers/calendars';
+import { channelsRouter, deliveriesRouter } from './routers/channels';
 import { dataRouter } from './routers/data';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
@@ -14,6 +15,8 @@ export const appRouter = router({
   events: eventsRouter,
   calendars: calendarsRouter,
   schedules: schedulesRouter,
+  channels: channelsRouter,
+  deliveries: deliveriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

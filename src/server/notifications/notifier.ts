@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config';
+import type { Job, Run } from '~/domain/job-definition';
+import type { Logger } from '../logger';
+import { keys } from '../keys';
+import { EmailSender } from './adapters/email';
+import type { ChannelStore, StoredChannel } from './channel-store';
+import { attemptDelivery, backoffDelay } from './delivery-worker';
+import { deliveryId, type DeliveryStore } from './delivery-store';
+import { EventConsumer } from './event-consumer';
+import { fanOut, type DeliveryJob, type FanOutDeps } from './fan-out';
+import type { NotifyEvent } from './messages';
+
+/** Domain events kept in the stream (acknowledged ones are only history). */
+const STREAM_MAXLEN = '100000';
+
+export interface NotifierOptions {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  connect: () => Redis;
+  channels: ChannelStore;
+  deliveries: DeliveryStore;
+  instanceId: string;
+  getJob(jobId: string): Promise<Job | null>;
+  getRun(runId: string): Promise<Run | null>;
+  lastSuccess(jobId: string, exceptRunId: string | null): Promise<string | null>;
+}
+
+/**
+ * Notifications of one process: domain events go into a Redis stream; one consumer group
+ * (one consumer per instance) turns each into a delivery per subscribed channel, a BullMQ job
+ * whose id is the delivery's, so it exists once however many instances see the event; a
+ * worker sends deliveries with retries. Any process may publish; only started ones deliver.
+ */
+export class Notifier {
+  readonly queue: Queue<DeliveryJob>;
+  private worker: Worker<DeliveryJob> | null = null;
+  private consumer: EventConsumer | null = null;
+  private readonly email: EmailSender;
+  private readonly owned: Redis[] = [];
+
+  constructor(private readonly opts: NotifierOptions) {
+    const { config } = opts;
+    this.email = new EmailSender(config.SMTP_URL, config.SMTP_FROM, config.NOTIFY_TIMEOUT_MS);
+    this.queue = new Queue<DeliveryJob>(keys.notifyQueueName, {
+      connection: this.own(),
+      prefix: keys.queuePrefix,
+    });
+    this.queue.on('error', (error) =>
+      opts.logger.warn('Notification queue error', { error: error.message }),
+    );
+  }
+
+  private own(): Redis {
+    const conn = this.opts.connect();
+    conn.on('error', () => undefined);
+    this.owned.push(conn);
+    return conn;
+  }
+
+  get publicUrl(): string {
+    return this.opts.config.PUBLIC_URL ?? `http://localhost:${this.opts.config.PORT}`;
+  }
+
+  private fanOutDeps(): FanOutDeps {
+    return {
+      channels: this.opts.channels,
+      deliveries: this.opts.deliveries,
+      queue: this.queue,
+      getJob: this.opts.getJob,
+      getRun: this.opts.getRun,
+      lastSuccess: this.opts.lastSuccess,
+      publicUrl: this.publicUrl,
+      zone: this.opts.config.SCHEDULER_TIMEZONE,
+      jobOptions: () => this.jobOptions(),
+    };
+  }
+
+  private jobOptions() {
+    return {
+      // Attempts end by time (NOTIFY_RETRY_HOURS, checked by the processor), not by count.
+      attempts: 100_000,
+      backoff: { type: 'notify' },
+      removeOnComplete: { age: 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 86400, count: 10_000 },
+    };
+  }
+
+  /** Appends a domain event to the stream, for the consumer group. */
+  async publish(event: NotifyEvent): Promise<void> {
+    await this.opts.redis.xadd(
+      keys.notifyEvents,
+      'MAXLEN',
+      '~',
+      STREAM_MAXLEN,
+      '*',
+      'data',
+      JSON.stringify(event),
+    );
+  }
+
+  /** Queues a test message to one channel at once (not through the stream): its delivery id. */
+  async sendTest(channel: StoredChannel): Promise<string> {
+    const event: NotifyEvent = {
+      event_id: randomUUID(),
+      event: 'test',
+      occurred_at: new Date().toISOString(),
+      job_id: null,
+      channel_id: channel.channel_id,
+      channel_name: channel.name,
+    };
+    await fanOut(event, this.fanOutDeps());
+    return deliveryId(event.event_id, channel.channel_id);
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.opts;
+    const lockMs = config.RUN_LOCK_SECONDS * 1000;
+    this.worker = new Worker<DeliveryJob>(
+      keys.notifyQueueName,
+      (job) =>
+        attemptDelivery(job, {
+          channels: this.opts.channels,
+          deliveries: this.opts.deliveries,
+          email: this.email,
+          logger,
+          instanceId: this.opts.instanceId,
+          backoffMs: config.NOTIFY_BACKOFF_MS,
+          retryWindowMs: config.NOTIFY_RETRY_HOURS * 3600_000,
+          timeoutMs: config.NOTIFY_TIMEOUT_MS,
+        }),
+      {
+        connection: this.own(),
+        prefix: keys.queuePrefix,
+        concurrency: config.NOTIFY_CONCURRENCY,
+        lockDuration: lockMs,
+        stalledInterval: Math.max(1000, Math.floor(lockMs / 2)),
+        // A delivery whose process died mid-attempt goes back to the queue, more than once.
+        maxStalledCount: 10,
+        settings: {
+          backoffStrategy: (made: number) => backoffDelay(made, config.NOTIFY_BACKOFF_MS),
+        },
+      },
+    );
+    this.worker.on('error', (error) =>
+      logger.warn('Notification worker error', { error: error.message }),
+    );
+    this.consumer = new EventConsumer({
+      redis: this.opts.redis,
+      conn: this.own(),
+      consumer: this.opts.instanceId,
+      logger,
+      handle: (event) => fanOut(event, this.fanOutDeps()),
+    });
+    await this.consumer.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+    await this.worker?.close();
+    this.worker = null;
+    await this.queue.close();
+    this.email.close();
+    for (const conn of this.owned) conn.disconnect();
+  }
+}
