@@ -6,11 +6,13 @@
 import { startReplayServer } from '../src/replay/replay-server';
 import { startApp } from '../test/support/app-server';
 import { startTestRedis } from '../test/support/redis-server';
+import { startSmtpSink } from '../test/support/smtp-sink';
 
 export default async function globalSetup() {
   const port = Number(new URL(process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8011').port);
   const redis = await startTestRedis();
   const replay = await startReplayServer({ synthetic: true, latencyMs: 30 });
+  const smtp = await startSmtpSink();
   const app = await startApp({
     port,
     env: {
@@ -18,6 +20,8 @@ export default async function globalSetup() {
       YAHOO_BASE_URL: replay.url,
       SCHEDULER_TIMEZONE: 'America/New_York',
       PROVIDER_MAX_RPS: '20',
+      SMTP_URL: smtp.url,
+      NOTIFY_BACKOFF_MS: '200',
     },
   });
   process.env.E2E_REDIS_URL = redis.url;
@@ -25,6 +29,7 @@ export default async function globalSetup() {
   return async () => {
     await app.stop();
     await replay.close();
+    await smtp.close();
     await redis.stop();
   };
 }

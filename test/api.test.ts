@@ -41,7 +41,9 @@ afterAll(async () => {
 });
 
 describe('the seed scenario', () => {
-  it('logs the seed lines at start', () => {
+  it('logs the seed lines at start', async () => {
+    // The server answers once it listens; the scheduler starts just after.
+    await app.waitForLog(/Scheduler loop started/);
     expect(app.logs.some((l) => l.includes('Job scheduler started'))).toBe(true);
     expect(app.logs.some((l) => l.includes('Scheduler loop started'))).toBe(true);
   });

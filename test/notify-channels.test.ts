@@ -3,14 +3,12 @@
  * real webhook receiver and a real SMTP server, with real Redis and BullMQ.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { createAppHandler } from '../src/server/http/app-handler';
 import type { Logger } from '../src/server/logger';
 import { createRedis } from '../src/server/redis';
 import { createServices, type Services } from '../src/server/services';
+import { serveApi } from './support/app-handler-server';
 import { api, waitFor } from './support/http';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
@@ -18,7 +16,7 @@ import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-re
 
 let redis: TestRedis;
 let services: Services;
-let server: Server;
+let server: { base: string; close(): void };
 let base: string;
 let hook: WebhookReceiver;
 let smtp: SmtpSink;
@@ -82,9 +80,8 @@ beforeAll(async () => {
   });
   services = createServices(config, capturingLogger(), createRedis(redis.url));
   await services.startScheduler({ dispatch: false });
-  server = createServer(createAppHandler(services));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveApi(services);
+  base = server.base;
 });
 
 afterAll(async () => {

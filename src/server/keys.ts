@@ -66,6 +66,8 @@ export const keys = {
   notifyEvents: 'scheduler:notify_events',
   notifyGroup: 'notifiers',
   notifyQueueName: 'notifications',
+  /** Hash: job_id -> finish ms of its last completed run (written by the run's finish step). */
+  jobLastSuccess: 'scheduler:job_last_success',
   /** String set once per day (NX): the instance that sets it sends that day's summary. */
   summarySent: (date: string) => `scheduler:summary_sent:${date}`,
 } as const;

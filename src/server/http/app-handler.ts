@@ -4,6 +4,7 @@ import { generateOpenApiDocument } from 'trpc-to-openapi';
 import type { Services } from '../services';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
+import { METRICS_CONTENT_TYPE, scrapeMetrics } from '../metrics/scrape';
 import { createRestHandler } from './rest-handler';
 import { sendJson } from './send';
 
@@ -47,6 +48,22 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
         openapi ??= JSON.stringify(openApiDocument('/'));
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(openapi);
+        return;
+      }
+      if (path === '/metrics' && req.method === 'GET') {
+        const text = await scrapeMetrics({
+          redis: services.redis,
+          queuedRuns: async () => {
+            const c = await services.scheduler.queue.getJobCounts(
+              'waiting',
+              'delayed',
+              'prioritized',
+            );
+            return (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+          },
+        });
+        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+        res.end(text);
         return;
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
