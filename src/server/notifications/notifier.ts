@@ -9,12 +9,14 @@ import { EmailSender } from './adapters/email';
 import type { ChannelStore, StoredChannel } from './channel-store';
 import { attemptDelivery, backoffDelay } from './delivery-worker';
 import { deliveryId, type DeliveryStore } from './delivery-store';
+import { claimDailySummary } from './daily-summary';
 import { EventConsumer } from './event-consumer';
 import { fanOut, type DeliveryJob, type FanOutDeps } from './fan-out';
 import type { NotifyEvent } from './messages';
 
 /** Domain events kept in the stream (acknowledged ones are only history). */
 const STREAM_MAXLEN = '100000';
+const SUMMARY_CHECK_MS = 30_000;
 
 export interface NotifierOptions {
   config: Config;
@@ -41,6 +43,7 @@ export class Notifier {
   private consumer: EventConsumer | null = null;
   private readonly email: EmailSender;
   private readonly owned: Redis[] = [];
+  private summaryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: NotifierOptions) {
     const { config } = opts;
@@ -116,6 +119,18 @@ export class Notifier {
     return deliveryId(event.event_id, channel.channel_id);
   }
 
+  /** Publishes the day's summary if it is due at `now` and no instance has sent it. */
+  async checkDailySummary(now = Date.now()): Promise<NotifyEvent | null> {
+    const event = await claimDailySummary(this.opts.redis, {
+      now,
+      zone: this.opts.config.SCHEDULER_TIMEZONE,
+      time: this.opts.config.SUMMARY_TIME,
+      staleSymbols: async () => 0,
+    });
+    if (event) await this.publish(event);
+    return event;
+  }
+
   async start(): Promise<void> {
     const { config, logger } = this.opts;
     const lockMs = config.RUN_LOCK_SECONDS * 1000;
@@ -156,9 +171,16 @@ export class Notifier {
       handle: (event) => fanOut(event, this.fanOutDeps()),
     });
     await this.consumer.start();
+    const check = () =>
+      void this.checkDailySummary().catch((error: Error) =>
+        logger.warn('Daily summary not sent yet', { error: error.message }),
+      );
+    this.summaryTimer = setInterval(check, SUMMARY_CHECK_MS);
+    check();
   }
 
   async stop(): Promise<void> {
+    if (this.summaryTimer) clearInterval(this.summaryTimer);
     await this.consumer?.stop();
     this.consumer = null;
     await this.worker?.close();
