@@ -132,6 +132,8 @@ describe('the server’s logs', () => {
   it('a failed run is logged at error, a partial one at warn, with the symbols’ errors', async () => {
     const failed = await runOnce(['SI']);
     expect(failed).toMatchObject({ level: 'error', status: 'failed' });
+    // The symbols' errors once, not again in the run's summary of them.
+    expect(failed.error).toBeUndefined();
     expect(failed.failed).toEqual([
       {
         symbol: 'SI',

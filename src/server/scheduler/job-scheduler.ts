@@ -426,7 +426,8 @@ export class JobScheduler {
         ...(failed.length > 0 && {
           failed: failed.map((s) => ({ symbol: s.symbol, error: s.error })),
         }),
-        ...(run.error && { error: run.error }),
+        // A run's error only repeats its symbols' when every one failed: logged once.
+        ...(run.error && failed.length === 0 && { error: run.error }),
       });
       return run.status;
     } finally {
