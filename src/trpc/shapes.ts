@@ -5,3 +5,4 @@ export type Dashboard = RouterOutputs['scheduler']['dashboard'];
 export type Job = Dashboard['jobs'][number];
 export type Run = RouterOutputs['jobs']['runs']['runs'][number];
 export type StockRecord = RouterOutputs['data']['get'];
+export type SeriesBars = RouterOutputs['data']['bars'];

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { formatExact } from '~/components/ui/format';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { StatusBadge } from '~/components/ui/status-badge';
@@ -14,7 +15,9 @@ export function JobSettings({ job }: { job: Job }) {
         <dd>
           <ul className="symbol-chips">
             {job.stock_ids.map((s) => (
-              <li key={s}>{s}</li>
+              <li key={s}>
+                <Link href={`/data/${encodeURIComponent(s)}`}>{s}</Link>
+              </li>
             ))}
           </ul>
         </dd>

@@ -1,23 +1,8 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { createCandleChart } from '~/components/ui/chart-theme';
 import type { StockRecord } from '~/trpc/shapes';
-
-function cssVar(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
-
-function themeOptions() {
-  const fg = cssVar('--fg', '#15171a');
-  const border = cssVar('--border', '#dde1e7');
-  return {
-    layout: { background: { color: 'transparent' }, textColor: fg, attributionLogo: false },
-    grid: { vertLines: { color: border }, horzLines: { color: border } },
-    rightPriceScale: { borderColor: border },
-    timeScale: { borderColor: border },
-  };
-}
 
 /**
  * Daily candles and volume of one stored record, drawn by lightweight-charts. The library is
@@ -33,36 +18,13 @@ export function PriceChart({ record }: { record: StockRecord }) {
     let disposed = false;
     let cleanup = () => {};
     void import('lightweight-charts')
-      .then(({ createChart, CandlestickSeries, HistogramSeries }) => {
+      .then((lib) => {
         if (disposed) return;
-        const up = cssVar('--up', '#1a7f4b');
-        const down = cssVar('--down', '#c62f3b');
-        const chart = createChart(element, {
-          autoSize: true,
-          ...themeOptions(),
-          crosshair: { mode: 0 },
-          localization: { priceFormatter: (p: number) => p.toFixed(2) },
-        });
         const bars = record.bars.filter(
           (b) => b.open !== null && b.high !== null && b.low !== null && b.close !== null,
         );
-        const candles = chart.addSeries(CandlestickSeries, {
-          upColor: up,
-          downColor: down,
-          borderVisible: false,
-          wickUpColor: up,
-          wickDownColor: down,
-        });
-        candles.setData(
-          bars.map((b) => ({
-            time: b.date,
-            open: b.open!,
-            high: b.high!,
-            low: b.low!,
-            close: b.close!,
-          })),
-        );
-        const volume = chart.addSeries(HistogramSeries, {
+        const { chart, up, down, remove } = createCandleChart(lib, element, bars);
+        const volume = chart.addSeries(lib.HistogramSeries, {
           priceScaleId: 'volume',
           priceFormat: { type: 'volume' },
           lastValueVisible: false,
@@ -80,13 +42,7 @@ export function PriceChart({ record }: { record: StockRecord }) {
         );
         chart.timeScale().fitContent();
 
-        const scheme = window.matchMedia('(prefers-color-scheme: dark)');
-        const onScheme = () => chart.applyOptions(themeOptions());
-        scheme.addEventListener('change', onScheme);
-        cleanup = () => {
-          scheme.removeEventListener('change', onScheme);
-          chart.remove();
-        };
+        cleanup = remove;
       })
       .catch((error: unknown) => setFailed((error as Error).message));
     return () => {

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { ChannelAlerts } from '~/components/settings/channel-alerts';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { JobFormDialog, preloadJobForm } from '~/components/job-form/job-form-dialog';
@@ -61,6 +62,9 @@ export function Overview() {
       <ChannelAlerts />
       <div className="page-head">
         <h1>Jobs</h1>
+        <Link href="/data" className="button">
+          Market data
+        </Link>
         <button
           type="button"
           className="primary"

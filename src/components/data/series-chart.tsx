@@ -1,0 +1,104 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { createCandleChart, cssVar } from '~/components/ui/chart-theme';
+import type { IChartApi } from 'lightweight-charts';
+import type { SeriesBars } from '~/trpc/shapes';
+
+export const RANGES = [
+  { label: '1M', months: 1 },
+  { label: '3M', months: 3 },
+  { label: '1Y', months: 12 },
+  { label: '5Y', months: 60 },
+  { label: 'All', months: null },
+] as const;
+export type RangeLabel = (typeof RANGES)[number]['label'];
+
+function monthsBefore(date: string, months: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Shows `range` of the chart's whole series: the data stays, only the visible window moves. */
+function showRange(chart: IChartApi, first: string, last: string, range: RangeLabel) {
+  const months = RANGES.find((r) => r.label === range)?.months ?? null;
+  if (months === null) return chart.timeScale().fitContent();
+  const from = monthsBefore(last, months);
+  chart.timeScale().setVisibleRange({ from: from < first ? first : from, to: last });
+}
+
+/**
+ * The whole series as daily candles, with its splits and dividends marked. It is drawn once
+ * per answer; the range buttons only move the visible window, so switching is instant even
+ * over ten years of bars.
+ */
+export function SeriesChart({ data, range }: { data: SeriesBars; range: RangeLabel }) {
+  const container = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<IChartApi | null>(null);
+  const rangeRef = useRef(range);
+  const [failed, setFailed] = useState<string | null>(null);
+  const first = data.bars[0]?.date ?? data.start;
+  const last = data.bars.at(-1)?.date ?? data.end;
+
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let disposed = false;
+    let cleanup = () => {};
+    void import('lightweight-charts')
+      .then((lib) => {
+        if (disposed) return;
+        const { chart, candles, remove } = createCandleChart(lib, element, data.bars);
+        const markers = [
+          ...data.splits.map((s) => ({
+            time: s.date,
+            position: 'aboveBar' as const,
+            shape: 'arrowDown' as const,
+            color: cssVar('--accent', '#2557d6'),
+            text: `Split ${s.numerator}:${s.denominator}`,
+          })),
+          ...data.dividends.map((d) => ({
+            time: d.date,
+            position: 'belowBar' as const,
+            shape: 'circle' as const,
+            color: cssVar('--muted', '#5b6470'),
+            text: `Div ${d.amount}`,
+          })),
+        ].sort((a, b) => a.time.localeCompare(b.time));
+        lib.createSeriesMarkers(candles, markers);
+        chartRef.current = chart;
+        showRange(chart, first, last, rangeRef.current);
+
+        cleanup = () => {
+          chartRef.current = null;
+          remove();
+        };
+      })
+      .catch((error: unknown) => setFailed((error as Error).message));
+    return () => {
+      disposed = true;
+      cleanup();
+    };
+  }, [data, first, last]);
+
+  useEffect(() => {
+    rangeRef.current = range;
+    if (chartRef.current) showRange(chartRef.current, first, last, range);
+  }, [range, first, last]);
+
+  return (
+    <>
+      <div
+        ref={container}
+        className="chart chart-tall"
+        data-testid="series-chart"
+        data-range={range}
+        data-bars={data.bars.length}
+        role="img"
+        aria-label={`Daily prices of ${data.symbol} from ${first} to ${last}, ${data.splits.length} splits and ${data.dividends.length} dividends marked`}
+      />
+      {failed && <p className="error-text">The chart could not be drawn: {failed}</p>}
+    </>
+  );
+}

@@ -1,0 +1,140 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useState } from 'react';
+import { RelativeTime } from '~/components/ui/relative-time';
+import { api } from '~/trpc/react';
+import { RANGES, type RangeLabel } from './series-chart';
+import { QualityList } from './quality-list';
+
+const SeriesChart = dynamic(() => import('./series-chart').then((m) => m.SeriesChart), {
+  ssr: false,
+  loading: () => <div className="chart chart-tall chart-loading" aria-hidden="true" />,
+});
+
+type Adjust = 'split' | 'all';
+
+/** One symbol's whole series: chart with range and adjustment, CSV, quality, its jobs. */
+export function SymbolPage({ symbol }: { symbol: string }) {
+  const [range, setRange] = useState<RangeLabel>('1Y');
+  const [adjust, setAdjust] = useState<Adjust>('split');
+  const bars = api.data.bars.useQuery(
+    { symbol, adjust },
+    { staleTime: 60_000, retry: (n, e) => e.data?.code !== 'NOT_FOUND' && n < 2 },
+  );
+  const listing = api.data.symbols.useQuery({ q: symbol }, { staleTime: 30_000 });
+  const summary = listing.data?.symbols.find((s) => s.symbol === symbol);
+  const data = bars.data;
+
+  return (
+    <>
+      <p className="muted">
+        <Link href="/data">Market data</Link> / {symbol}
+      </p>
+      <div className="page-head">
+        <h1>{symbol}</h1>
+        {summary && (
+          <span className={`badge ${summary.fresh ? 'badge-completed' : 'badge-partial'}`}>
+            {summary.fresh ? 'fresh' : 'stale'}
+          </span>
+        )}
+      </div>
+      {bars.isPending && (
+        <p className="placeholder" role="status">
+          Loading {symbol}…
+        </p>
+      )}
+      {bars.isError &&
+        (bars.error.data?.code === 'NOT_FOUND' ? (
+          <p className="placeholder">
+            No stored series for {symbol}: it appears once a job fetches it.
+          </p>
+        ) : (
+          <p className="error-text" role="alert">
+            Could not load {symbol}: {bars.error.message}
+          </p>
+        ))}
+      {data && (
+        <>
+          <p className="record-meta">
+            {data.calendar} · {data.currency ?? 'no currency'} ·{' '}
+            {data.bars.length.toLocaleString('en-US')} bars from {data.start} to {data.end}
+            {summary?.last_session ? ` · last session ${summary.last_session}` : ''}
+            {data.fetched_at && (
+              <>
+                {' '}
+                · fetched <RelativeTime value={data.fetched_at} />
+              </>
+            )}
+          </p>
+          <div className="data-toolbar">
+            <div className="range-buttons" role="group" aria-label="Range shown">
+              {RANGES.map((r) => (
+                <button
+                  key={r.label}
+                  type="button"
+                  aria-pressed={range === r.label}
+                  onClick={() => setRange(r.label)}
+                >
+                  {r.label}
+                </button>
+              ))}
+            </div>
+            <fieldset className="segmented" aria-label="Prices">
+              <label>
+                <input
+                  type="radio"
+                  name="adjust"
+                  checked={adjust === 'split'}
+                  onChange={() => setAdjust('split')}
+                />
+                Split-adjusted
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="adjust"
+                  checked={adjust === 'all'}
+                  onChange={() => setAdjust('all')}
+                />
+                Dividends too
+              </label>
+            </fieldset>
+            <a
+              className="button"
+              href={`/scheduler/data/${encodeURIComponent(symbol)}/bars.csv?adjust=${adjust}`}
+              download={`${symbol}.csv`}
+            >
+              Download CSV
+            </a>
+          </div>
+          <SeriesChart data={data} range={range} />
+          <p className="muted">
+            {data.splits.length} splits and {data.dividends.length} dividends
+            {data.bars.at(-1)?.close != null &&
+              ` · last close ${data.bars.at(-1)!.close!.toFixed(2)} on ${data.bars.at(-1)!.date}`}
+          </p>
+          <section className="card card-wide" aria-labelledby="quality-head">
+            <h2 id="quality-head">Quality</h2>
+            <QualityList symbol={symbol} />
+          </section>
+          <section className="card card-wide" aria-labelledby="jobs-head">
+            <h2 id="jobs-head">Jobs that fetch it</h2>
+            {summary && summary.jobs.length > 0 ? (
+              <ul>
+                {summary.jobs.map((id) => (
+                  <li key={id}>
+                    <Link href={`/jobs/${id}`}>{id}</Link>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="muted">No job lists {symbol} now.</p>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
