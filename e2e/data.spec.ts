@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { Redis } from 'ioredis';
 import type { DailyBar } from '../src/server/market-data/provider';
 import { SeriesStore } from '../src/server/market-data/series-store';
+import { seriousViolations } from './support/axe';
 
 const SYMBOL = 'E2EDATA';
 
@@ -42,13 +42,6 @@ test.beforeAll(async () => {
   );
   await redis.quit();
 });
-
-async function serious(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('the symbols page lists the series with its coverage and finds it by search', async ({
   page,
@@ -119,10 +112,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.goto('/data');
     await expect(page.getByRole('row').filter({ hasText: SYMBOL })).toBeVisible();
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.goto(`/data/${SYMBOL}`);
     await expect(page.getByTestId('series-chart').locator('canvas').first()).toBeVisible();
     await expect(page.getByLabel(`Quality of ${SYMBOL}`)).toBeVisible();
-    expect(await serious(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 }
