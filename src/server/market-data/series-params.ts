@@ -3,6 +3,7 @@
  * a 400 naming its field.
  */
 import { z } from 'zod';
+import { indicatorNamesParam } from '~/domain/indicators';
 import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
 
 export const ADJUSTS = ['split', 'all'] as const;
@@ -44,6 +45,22 @@ export const barsInput = z
   })
   .superRefine(checkRange);
 export type BarsInput = z.infer<typeof barsInput>;
+
+export const PRICES = ['close', 'adj_close'] as const;
+export type PriceField = (typeof PRICES)[number];
+
+export const indicatorsInput = z
+  .object({
+    symbol: symbolSchema,
+    names: indicatorNamesParam,
+    start: dateStringSchema.optional(),
+    end: dateStringSchema.optional(),
+    price: z
+      .enum(PRICES, { error: 'must be "close" (split-adjusted) or "adj_close" (dividends too)' })
+      .default('close'),
+  })
+  .superRefine(checkRange);
+export type IndicatorsInput = z.infer<typeof indicatorsInput>;
 
 export const exportInput = z
   .object({

@@ -1,6 +1,6 @@
 /** The output shapes of the series procedures (CONTRACT.md section 8), for tRPC and OpenAPI. */
 import { z } from 'zod';
-import { ADJUSTS } from '../../market-data/series-params';
+import { ADJUSTS, PRICES } from '../../market-data/series-params';
 import { ISSUE_KINDS } from '../../market-data/series-quality';
 import { barSchema as bar } from '../../market-data/stock-data-store';
 
@@ -41,4 +41,15 @@ export const qualityOutput = z.object({
   calendar: z.string(),
   gaps: z.array(z.object({ from: z.string(), to: z.string(), sessions: z.number() })),
   issues: z.array(z.object({ date: z.string(), kind: z.enum(ISSUE_KINDS), detail: z.string() })),
+});
+
+export const indicatorsOutput = z.object({
+  symbol: z.string(),
+  price: z.enum(PRICES),
+  start: z.string(),
+  end: z.string(),
+  indicators: z.record(
+    z.string(),
+    z.array(z.object({ date: z.string(), value: z.number().nullable() })),
+  ),
 });

@@ -1,7 +1,8 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
-import { barsInput, symbolsInput } from '../../market-data/series-params';
+import { readIndicators } from '../../market-data/series-indicators';
+import { barsInput, indicatorsInput, symbolsInput } from '../../market-data/series-params';
 import {
   listSymbols,
   qualityOf,
@@ -12,7 +13,7 @@ import {
 import { stockDataRecordSchema } from '../../market-data/stock-data-store';
 import type { Context } from '../context';
 import { publicProcedure, router } from '../trpc';
-import { barsOutput, qualityOutput, symbolsOutput } from './data-shapes';
+import { barsOutput, indicatorsOutput, qualityOutput, symbolsOutput } from './data-shapes';
 
 function readDeps(ctx: Context): SeriesReadDeps {
   const { series, registry, config } = ctx.services;
@@ -98,6 +99,18 @@ export const dataRouter = router({
     .input(barsInput)
     .output(barsOutput)
     .query(({ ctx, input }) => orNotFound(readBars(readDeps(ctx), input))),
+  indicators: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/data/{symbol}/indicators',
+        tags: ['data'],
+        summary: 'Indicators (sma:n, ema:n, rsi:n, volatility:n, return:n, drawdown) over a range',
+      },
+    })
+    .input(indicatorsInput)
+    .output(indicatorsOutput)
+    .query(({ ctx, input }) => orNotFound(readIndicators(readDeps(ctx), input))),
   quality: publicProcedure
     .meta({
       openapi: {
