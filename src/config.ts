@@ -68,6 +68,7 @@ export const configSchema = z.object({
   NOTIFY_TIMEOUT_MS: int(100, 600000).default(10000),
   NOTIFY_CONCURRENCY: int(1, 1000).default(10),
   MISSED_AFTER_SECONDS: int(1, 31 * 86400).default(300),
+  STALE_AFTER_MINUTES: int(0, 7 * 1440).default(120),
   SUMMARY_TIME: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$|^off$/, { error: 'must be "HH:MM" (24-hour) or "off"' })

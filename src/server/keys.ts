@@ -68,6 +68,10 @@ export const keys = {
   notifyQueueName: 'notifications',
   /** Hash: job_id -> finish ms of its last completed run (written by the run's finish step). */
   jobLastSuccess: 'scheduler:job_last_success',
+  /** String set NX once per (symbol, session) reported as data.stale. */
+  staleSent: (symbol: string, session: string) => `scheduler:stale_sent:${symbol}:${session}`,
+  /** String: how many symbols of active jobs the last stale check found not fresh. */
+  staleCount: 'scheduler:stale_count',
   /** String set once per day (NX): the instance that sets it sends that day's summary. */
   summarySent: (date: string) => `scheduler:summary_sent:${date}`,
 } as const;

@@ -80,6 +80,8 @@ export function createServices(
     deliveries,
     instanceId: scheduler.instanceId,
     getJob: (id) => registry.get(id),
+    allJobs: () => registry.all(),
+    series,
     getRun: (id) => runs.get(id),
     lastSuccess: async (jobId, exceptRunId) => {
       const recent = await runs.list(jobId, 50);

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { METRICS_CONTENT_TYPE, scrapeMetrics } from '../metrics/scrape';
+import { staleCount } from '../notifications/stale-data';
 import { createRestHandler } from './rest-handler';
 import { sendJson } from './send';
 
@@ -53,6 +54,7 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
       if (path === '/metrics' && req.method === 'GET') {
         const text = await scrapeMetrics({
           redis: services.redis,
+          staleSymbols: () => staleCount(services.redis),
           queuedRuns: async () => {
             const c = await services.scheduler.queue.getJobCounts(
               'waiting',

@@ -27,7 +27,8 @@ export function subscribed(channel: StoredChannel, event: NotifyEvent): boolean 
   if (event.channel_id !== undefined) return event.channel_id === channel.channel_id;
   if (!channel.events.includes(event.event)) return false;
   if (channel.job_ids === null || event.job_id === null) return true;
-  return channel.job_ids.includes(event.job_id);
+  const jobs = event.job_ids ?? [event.job_id];
+  return jobs.some((j) => channel.job_ids!.includes(j));
 }
 
 /** The message of `event`, with the job and run as they are now. */

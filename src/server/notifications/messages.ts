@@ -31,6 +31,8 @@ export interface NotifyEvent {
   /** run.missed: the fire time that did not start, and how many fires it stands for. */
   fire_at?: string;
   coalesced?: number;
+  /** data.stale: every job holding the symbol (a channel of any of them is told). */
+  job_ids?: string[];
   /** data.stale: the symbols and the session they lack. */
   symbols?: string[];
   session?: string;

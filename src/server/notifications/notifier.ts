@@ -9,10 +9,12 @@ import { EmailSender } from './adapters/email';
 import type { ChannelStore, StoredChannel } from './channel-store';
 import { attemptDelivery, backoffDelay } from './delivery-worker';
 import { deliveryId, type DeliveryStore } from './delivery-store';
+import type { SeriesStore } from '../market-data/series-store';
 import { claimDailySummary } from './daily-summary';
 import { EventConsumer } from './event-consumer';
 import { fanOut, type DeliveryJob, type FanOutDeps } from './fan-out';
 import type { NotifyEvent } from './messages';
+import { claimStale, findStale, staleCount } from './stale-data';
 
 /** Domain events kept in the stream (acknowledged ones are only history). */
 const STREAM_MAXLEN = '100000';
@@ -27,6 +29,8 @@ export interface NotifierOptions {
   deliveries: DeliveryStore;
   instanceId: string;
   getJob(jobId: string): Promise<Job | null>;
+  allJobs(): Promise<Job[]>;
+  series: SeriesStore;
   getRun(runId: string): Promise<Run | null>;
   lastSuccess(jobId: string, exceptRunId: string | null): Promise<string | null>;
 }
@@ -125,10 +129,23 @@ export class Notifier {
       now,
       zone: this.opts.config.SCHEDULER_TIMEZONE,
       time: this.opts.config.SUMMARY_TIME,
-      staleSymbols: async () => 0,
+      staleSymbols: () => staleCount(this.opts.redis),
     });
     if (event) await this.publish(event);
     return event;
+  }
+
+  /** Reports the symbols gone stale since the last check, once per (symbol, session). */
+  async checkStale(now = Date.now()): Promise<NotifyEvent[]> {
+    const stale = await findStale({
+      jobs: await this.opts.allJobs(),
+      series: this.opts.series,
+      staleAfterMinutes: this.opts.config.STALE_AFTER_MINUTES,
+      now,
+    });
+    const events = await claimStale(this.opts.redis, stale, now);
+    for (const event of events) await this.publish(event);
+    return events;
   }
 
   async start(): Promise<void> {
@@ -175,8 +192,16 @@ export class Notifier {
       void this.checkDailySummary().catch((error: Error) =>
         logger.warn('Daily summary not sent yet', { error: error.message }),
       );
-    this.summaryTimer = setInterval(check, SUMMARY_CHECK_MS);
+    const checkStale = () =>
+      void this.checkStale().catch((error: Error) =>
+        logger.warn('Stale data check failed', { error: error.message }),
+      );
+    this.summaryTimer = setInterval(() => {
+      check();
+      checkStale();
+    }, SUMMARY_CHECK_MS);
     check();
+    checkStale();
   }
 
   async stop(): Promise<void> {
