@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Services } from '../src/server/services';
-import { waitFor } from './support/http';
+import { deliveriesSettled } from './support/deliveries';
 import { serveApi } from './support/app-handler-server';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { testServices } from './support/services';
@@ -60,11 +60,7 @@ it('reports each stale symbol of an active job once per session', async () => {
   expect(body.event).toBe('data.stale');
   expect(body.symbols).toEqual(['AAPL']);
   expect(body.text).toContain('No data yet for AAPL');
-  await waitFor('deliveries settled', async () => {
-    const list = await a.deliveries.list({ limit: 100 });
-    const pending = await a.redis.xpending('scheduler:notify_events', 'notifiers');
-    return Number(pending[0]) === 0 && list.length > 0 && list.every((d) => d.status !== 'pending');
-  });
+  await deliveriesSettled(a);
   expect(hook.requests).toHaveLength(1);
 
   const api1 = await serveApi(a);
