@@ -1,11 +1,13 @@
 /**
- * When the series stands in for a fetch (symbol outcome `cached`), against a real redis-server,
- * at fixed instants around the XNYS close of Friday 12 January 2024 (21:00Z).
+ * What a run asks of the series besides the merge, against a real redis-server: whether it
+ * stands in for a fetch (symbol outcome `cached`; fixed instants around the XNYS close of
+ * Friday 12 January 2024, 21:00Z), and the new suspicious bars it stored.
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DailyBar } from '../src/server/market-data/provider';
 import { cachedHistory } from '../src/server/market-data/series-cache';
+import { storeNewIssues } from '../src/server/market-data/series-issues';
 import { SeriesStore } from '../src/server/market-data/series-store';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 
@@ -91,5 +93,32 @@ describe('the series standing in for a fetch', () => {
     expect(await ask({ force: true })).toBeNull();
     expect(await ask({ start: '2024-01-02' })).toBeNull();
     expect(await ask({ symbol: 'MSFT' })).toBeNull();
+  });
+});
+
+describe('issues a run stored', () => {
+  it('counts each suspicious bar once, however often it is fetched again', async () => {
+    const faulty: DailyBar[] = [
+      ...bars,
+      { date: '2024-01-16', open: 14, high: 13, low: 15, close: 14, adj_close: 14, volume: -1 },
+    ];
+    await series.merge(
+      {
+        symbol: 'BAD',
+        currency: 'USD',
+        exchange_timezone: null,
+        bars: faulty,
+        dividends: [],
+        splits: [],
+      },
+      '2024-01-16T22:00:00.000Z',
+      '2024-01-08',
+    );
+    expect(await storeNewIssues(redis, series, 'BAD', '2024-01-16', '2024-01-16')).toBe(2);
+    expect(await storeNewIssues(redis, series, 'BAD', '2024-01-08', '2024-01-16')).toBe(0);
+    expect(await redis.hgetall('scheduler:series_issues:BAD')).toEqual({
+      '2024-01-16:high_below_low': 'high 13 is below low 15',
+      '2024-01-16:volume_negative': 'volume -1',
+    });
   });
 });
