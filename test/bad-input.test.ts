@@ -385,6 +385,53 @@ const cases: Case[] = [
     field: 'symbol',
   },
   { name: 'runs: unknown job id', method: 'GET', path: '/scheduler/jobs/nope/runs', status: 404 },
+  { name: 'name with NUL', body: { ...valid, name: 'a\u0000b' }, status: 400, field: 'name' },
+  {
+    name: 'name with a right-to-left override',
+    body: { ...valid, name: 'report\u202Etxt.exe' },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'name with a zero-width space',
+    body: { ...valid, name: 'zero\u200Bwidth' },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'name with a lone zero-width joiner',
+    body: { ...valid, name: 'x \u200D' },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'name with hidden tag characters',
+    body: { ...valid, name: 'hid\u{E0041}\u{E0042}den' },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'update: name with a bidi isolate',
+    method: 'PUT',
+    path: 'JOB',
+    body: { name: 'a\u2066b' },
+    status: 400,
+    field: 'name',
+  },
+  {
+    name: 'cron that never fires (February 30th)',
+    body: { name: 'x', stock_ids: ['AAPL'], schedule: { kind: 'cron', expression: '0 0 30 2 *' } },
+    status: 400,
+    field: 'schedule.expression',
+  },
+  {
+    name: 'update: cron that never fires (April 31st, with seconds)',
+    method: 'PUT',
+    path: 'JOB',
+    body: { schedule: { kind: 'cron', expression: '0 0 0 31 4 *' } },
+    status: 400,
+    field: 'schedule.expression',
+  },
 ];
 
 describe('bad input', () => {

@@ -6,6 +6,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { getCalendar } from './calendars';
+import { nameCharacterError, quoteInput } from './text-rules';
 
 /**
  * CONTRACT.md's pattern, `^[A-Z0-9][A-Z0-9.\-=^]{0,19}$`, with one widening its own examples
@@ -26,18 +27,42 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-/** A 5-field cron expression, or 6 with seconds first; croner decides what parses. */
+/**
+ * Vixie cron ORs day-of-month and day-of-week when both are restricted, and ANDs them when
+ * either field starts with `*` (so `*\/2` counts as unrestricted). Croner ORs unless a field is
+ * exactly `*`, so ask it for AND whenever a field starts with `*` or `?`.
+ */
+export function vixieDomAndDow(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  const [dom, dow] = fields.length === 6 ? [fields[3], fields[5]] : [fields[2], fields[4]];
+  const star = (field: string | undefined) => field?.startsWith('*') || field?.startsWith('?');
+  return Boolean(star(dom) || star(dow));
+}
+
+/**
+ * A 5-field cron expression, or 6 with seconds first; croner decides what parses. One that
+ * parses but matches no date at all (`0 0 30 2 *`, February 30th) would be stored as active
+ * with next_run null for ever, so it is refused too.
+ */
 export function cronError(expression: string): string | null {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5 && fields.length !== 6) {
     return `must have 5 fields (minute hour day month weekday) or 6 with seconds first, got ${fields.length}`;
   }
+  let cron: Cron;
   try {
-    new Cron(expression.trim(), { paused: true });
-    return null;
+    cron = new Cron(expression.trim(), {
+      paused: true,
+      utcOffset: 0,
+      domAndDow: vixieDomAndDow(expression),
+    });
   } catch (error) {
     return `is not a valid cron expression: ${(error as Error).message}`;
   }
+  if (!cron.nextRun()) {
+    return 'never fires: no date matches its day, month and weekday fields (such as February 30th)';
+  }
+  return null;
 }
 
 export const symbolSchema = z
@@ -46,7 +71,7 @@ export const symbolSchema = z
   .toUpperCase()
   .regex(SYMBOL_PATTERN, {
     error: (issue) =>
-      `"${String(issue.input)}" is not a valid symbol: 1 to 20 of A-Z 0-9 . - = ^, starting with a letter, a digit or ^ and a letter or digit`,
+      `${quoteInput(issue.input)} is not a valid symbol: 1 to 20 of A-Z 0-9 . - = ^, starting with a letter, a digit or ^ and a letter or digit`,
   });
 
 export const stockIdsSchema = z
@@ -170,7 +195,11 @@ export const jobNameSchema = z
   .string({ error: 'must be a string' })
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' });
+  .max(200, { error: 'must be at most 200 characters' })
+  .superRefine((name, ctx) => {
+    const error = nameCharacterError(name);
+    if (error) ctx.addIssue({ code: 'custom', message: error });
+  });
 
 /**
  * trpc-to-openapi switches on zod's coercion for number and boolean fields of REST inputs

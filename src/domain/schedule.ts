@@ -4,7 +4,7 @@
  * browser previews fire times with the same code the dispatcher runs.
  */
 import { Cron } from 'croner';
-import { WEEKDAYS, type Schedule, type Weekday } from './job-definition';
+import { WEEKDAYS, vixieDomAndDow, type Schedule, type Weekday } from './job-definition';
 import {
   DAY,
   MINUTE,
@@ -79,18 +79,6 @@ interface CronEntry {
 const MAX_CRONS = 2000;
 const MAX_CRON_STEPS = 1000;
 const crons = new Map<string, CronEntry>();
-
-/**
- * Vixie cron ORs day-of-month and day-of-week when both are restricted, and ANDs them when
- * either field starts with `*` (so `*\/2` counts as unrestricted). Croner ORs unless a field is
- * exactly `*`, so ask it for AND whenever a field starts with `*` or `?`.
- */
-function vixieDomAndDow(expression: string): boolean {
-  const fields = expression.trim().split(/\s+/);
-  const [dom, dow] = fields.length === 6 ? [fields[3], fields[5]] : [fields[2], fields[4]];
-  const star = (field: string | undefined) => field?.startsWith('*') || field?.startsWith('?');
-  return Boolean(star(dom) || star(dow));
-}
 
 /**
  * Cron objects run on a fixed UTC+0 clock that stands for the zone's wall clock, so croner
