@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { createAppHandler } from './src/server/http/app-handler';
 import { listen, reachableUrls } from './src/server/http/listen';
+import { httpServerOptions } from './src/server/http/timeouts';
 import { boot, onShutdown } from './src/server/main';
 
 const runtime = await boot('server');
@@ -16,9 +17,10 @@ const nextApp = next({ dev, dir: import.meta.dirname, hostname: config.HOST, por
 await nextApp.prepare();
 const nextHandler = nextApp.getRequestHandler();
 
-const server = createServer(createAppHandler(services, (req, res) => nextHandler(req, res)));
-// SSE subscriptions stay open; keep-alive sockets should not hold a shutdown for long.
-server.keepAliveTimeout = 5_000;
+const server = createServer(
+  httpServerOptions(config),
+  createAppHandler(services, (req, res) => nextHandler(req, res)),
+);
 
 // Listen first: a process that cannot have its port (EADDRINUSE) exits before it joins the
 // scheduler, instead of running jobs behind another process's port.

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, defaultLogFormat, type Logger } from './logger';
-import { assertReachable, createRedis } from './redis';
+import { assertReachable, createRedis, createRequestRedis } from './redis';
 import { hasRedisServerBinary, localRedisPort, startLocalRedis } from './redis-autostart';
 import { createServices, type Services } from './services';
 
@@ -58,7 +58,7 @@ export async function boot(role: string): Promise<Runtime> {
     }
   }
 
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createRequestRedis(config.REDIS_URL);
   let lastError = '';
   redis.on('error', (error: Error) => {
     if (error.message !== lastError)

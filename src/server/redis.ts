@@ -15,6 +15,27 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   });
 }
 
+/**
+ * The connection of the request path: a command fails at once while Redis is away (no offline
+ * queue) and a command in flight fails when the connection drops (no retry), so a request is
+ * answered 503 within moments and nothing it sent is carried out later, after its client was
+ * told it failed. Reconnects in the background like every connection.
+ */
+export function createRequestRedis(url: string, options: RedisOptions = {}): Redis {
+  return createRedis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectionName: 'stock-scheduler:request',
+    ...options,
+  });
+}
+
+/** Resolves once `redis` is connected and ready. */
+function ready(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
 /** Resolves when `redis` answers PING, or rejects with an actionable message after `timeoutMs`. */
 export async function assertReachable(redis: Redis, url: string, timeoutMs = 3000): Promise<void> {
   const timeout = new Promise<never>((_, reject) =>
@@ -28,5 +49,6 @@ export async function assertReachable(redis: Redis, url: string, timeoutMs = 300
       timeoutMs,
     ).unref(),
   );
-  await Promise.race([redis.ping(), timeout]);
+  // A connection without an offline queue refuses commands until it is ready: wait for that.
+  await Promise.race([ready(redis).then(() => redis.ping()), timeout]);
 }

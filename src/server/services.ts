@@ -4,7 +4,7 @@ import type { Logger } from './logger';
 import { createProvider } from './market-data/yahoo';
 import { SeriesStore } from './market-data/series-store';
 import { StockDataStore } from './market-data/stock-data-store';
-import { createRedis } from './redis';
+import { createRedis, createRequestRedis } from './redis';
 import { EventLog } from './scheduler/events';
 import { JobExecutor } from './scheduler/job-executor';
 import { JobRegistry } from './scheduler/job-registry';
@@ -26,7 +26,10 @@ export interface Services {
   data: StockDataStore;
   /** The continuous series per symbol (CONTRACT.md section 8). */
   series: SeriesStore;
-  /** Queues runs in every process; dispatches and executes only once started. */
+  /**
+   * What requests ask of the scheduler (status, run-now), on the request connection: it never
+   * dispatches or executes.
+   */
   scheduler: JobScheduler;
   channels: ChannelStore;
   deliveries: DeliveryStore;
@@ -45,26 +48,47 @@ export function createServices(
   redis?: Redis,
   options: { role?: string; executor?: RunExecutor } = {},
 ): Services {
-  const conn = redis ?? createRedis(config.REDIS_URL);
+  // Requests use `conn`, which fails fast while Redis is away (createRequestRedis); the
+  // scheduler's own loops and runs use `background`, whose commands wait for Redis to return,
+  // so an outage pauses them rather than failing runs. Nothing a request sends is queued.
+  const conn = redis ?? createRequestRedis(config.REDIS_URL);
+  const background = createRedis(config.REDIS_URL, { connectionName: 'stock-scheduler:scheduler' });
+  background.on('error', () => undefined);
   const connect = () => createRedis(config.REDIS_URL);
   const registry = new JobRegistry({ redis: conn, defaultTimezone: config.SCHEDULER_TIMEZONE });
   const runs = new RunHistory(conn, config.RUN_HISTORY_LIMIT);
   const events = new EventLog(conn);
   const data = new StockDataStore(conn, config.DATA_RECORDS_KEEP);
   const series = new SeriesStore(conn);
-  const executor =
-    options.executor ??
-    new JobExecutor({ redis: conn, provider: createProvider(config), config, logger, store: data });
-  const scheduler = new JobScheduler({
+  const parts = {
     config,
     logger,
+    role: options.role ?? 'server',
+    executor:
+      options.executor ??
+      new JobExecutor({
+        redis: background,
+        provider: createProvider(config),
+        config,
+        logger,
+        store: new StockDataStore(background, config.DATA_RECORDS_KEEP),
+      }),
+  };
+  const scheduler = new JobScheduler({
+    ...parts,
     redis: conn,
     registry,
     runs,
     events,
-    executor,
+    connect: () => createRequestRedis(config.REDIS_URL),
+  });
+  const engine = new JobScheduler({
+    ...parts,
+    redis: background,
+    registry: new JobRegistry({ redis: background, defaultTimezone: config.SCHEDULER_TIMEZONE }),
+    runs: new RunHistory(background, config.RUN_HISTORY_LIMIT),
+    events: new EventLog(background),
     connect,
-    role: options.role ?? 'server',
   });
   const channels = new ChannelStore(conn, async (ids) => {
     const found = await Promise.all(ids.map((id) => conn.exists(keys.job(id))));
@@ -78,7 +102,7 @@ export function createServices(
     connect,
     channels,
     deliveries,
-    instanceId: scheduler.instanceId,
+    instanceId: engine.instanceId,
     getJob: (id) => registry.get(id),
     allJobs: () => registry.all(),
     series,
@@ -104,13 +128,15 @@ export function createServices(
     notifier,
     connect,
     async startScheduler(parts) {
-      await scheduler.start(parts);
+      await engine.start(parts);
       if (parts?.work ?? true) await notifier.start();
     },
     async close() {
       // Also for a scheduler never started: its queue's connection is its own to close.
       await notifier.stop();
+      await engine.stop();
       await scheduler.stop();
+      await background.quit().catch(() => background.disconnect());
       await conn.quit().catch(() => conn.disconnect());
     },
   };

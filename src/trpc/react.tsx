@@ -25,7 +25,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc' }),
+          // The server refuses batches over TRPC_MAX_BATCH (10 by default).
+          false: httpBatchLink({ url: '/api/trpc', maxItems: 10 }),
         }),
       ],
     }),

@@ -7,6 +7,7 @@ import { appRouter } from '../trpc/root';
 import { METRICS_CONTENT_TYPE, scrapeMetrics } from '../metrics/scrape';
 import { staleCount } from '../notifications/stale-data';
 import { createRestHandler } from './rest-handler';
+import { RedisStateError, redisTrouble, troubleBody, troubleStatus } from '../redis-errors';
 import { sendJson } from './send';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -31,11 +32,17 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
     createContext: createContext(services),
     basePath: '/api/trpc/',
     maxBodySize: 1024 * 1024,
+    // Backstop of the check below, with tRPC's own wording.
+    maxBatchSize: services.config.TRPC_MAX_BATCH,
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         services.logger.error('tRPC request failed', { path, error: error.cause ?? error });
       }
     },
+    responseMeta: ({ errors }) =>
+      errors.length > 0 && errors.every((e) => e instanceof RedisStateError && e.trouble === 'full')
+        ? { status: troubleStatus('full') }
+        : {},
   });
   const rest = createRestHandler(services);
   let openapi: string | undefined;
@@ -43,7 +50,11 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     try {
-      if (path.startsWith('/api/trpc/')) return trpc(req, res);
+      if (path.startsWith('/api/trpc/')) {
+        const tooBig = batchTooBig(req.url ?? '', path, services.config.TRPC_MAX_BATCH);
+        if (tooBig) return sendJson(res, 400, { message: tooBig, code: 'BAD_REQUEST' });
+        return trpc(req, res);
+      }
       if (path === '/scheduler' || path.startsWith('/scheduler/')) return await rest(req, res);
       if (path === '/api/openapi.json') {
         openapi ??= JSON.stringify(openApiDocument('/'));
@@ -82,10 +93,26 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
       if (fallback) return await fallback(req, res);
       sendJson(res, 404, { message: `Nothing at ${path}`, code: 'NOT_FOUND' });
     } catch (error) {
-      services.logger.error('request failed', { path, error });
+      const trouble = redisTrouble(error);
+      if (trouble && !res.headersSent)
+        return sendJson(res, troubleStatus(trouble), troubleBody(trouble));
+      if (!trouble) services.logger.error('request failed', { path, error });
       if (!res.headersSent)
         sendJson(res, 500, { message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR' });
-      else res.end();
+      // Part of the answer is out: cut the connection, so the client cannot take it as whole.
+      else res.destroy();
     }
   };
+}
+
+/**
+ * Why a tRPC batch is refused, or null: `/api/trpc/a,b,c?batch=1` runs one procedure per
+ * comma, each with its own answer in one body, so 1,500 calls of a listing in one 15 KB URL
+ * once grew the process to 3.8 GB. Checked before tRPC reads the body or runs anything.
+ */
+export function batchTooBig(url: string, path: string, max: number): string | null {
+  if (!/[?&]batch=(1|true)\b/.test(url)) return null;
+  const calls = path.slice('/api/trpc/'.length).split(',').length;
+  if (calls <= max) return null;
+  return `A tRPC batch may hold at most ${max} calls (TRPC_MAX_BATCH); this one has ${calls}: send them in batches of ${max} (httpBatchLink({ maxItems: ${max} }))`;
 }

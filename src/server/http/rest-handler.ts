@@ -3,10 +3,12 @@ import { createOpenApiFetchHandler } from 'trpc-to-openapi';
 import type { Services } from '../services';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
-import { summariseIssues } from '../trpc/trpc';
-import { listInput } from '../trpc/routers/jobs';
+import { troubleBody, troubleStatus } from '../redis-errors';
+import { issuesOf, summariseIssues } from '../trpc/trpc';
 import { BodyTooLargeError, readBody } from './body';
 import { serveCsv } from './csv-routes';
+import { JobListing } from './job-listing';
+import { decodePathSegments } from './path-params';
 import { sendJson } from './send';
 
 /** Procedures whose REST success is not 200. */
@@ -37,6 +39,7 @@ function errorBody(status: number, code: string, message: string): [number, Rest
  */
 export function createRestHandler(services: Services) {
   const context = createContext(services);
+  const listing = new JobListing(services);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     let body: string | undefined;
@@ -84,11 +87,11 @@ export function createRestHandler(services: Services) {
       }
     } else {
       req.resume();
-      if (method === 'GET' && (await listFast(services, req, res))) return;
+      if (method === 'GET' && (await listJobs(listing, req, res))) return;
       if (method === 'GET' && (await serveCsv(services, req, res))) return;
     }
 
-    const request = new Request(`http://rest${ENDPOINT}${req.url ?? '/'}`, {
+    const request = new Request(`http://rest${ENDPOINT}${decodePathSegments(req.url ?? '/')}`, {
       method,
       headers: { 'content-type': 'application/json' },
       ...(body !== undefined && { body }),
@@ -116,17 +119,23 @@ export function createRestHandler(services: Services) {
       res.end(text);
       return;
     }
-    sendJson(res, response.status, reshapeError(text));
+    const error = reshapeError(text);
+    if (error.redis === 'full') {
+      // tRPC has no 507 code: its SERVICE_UNAVAILABLE carries which trouble it was.
+      return sendJson(res, troubleStatus('full'), troubleBody('full'));
+    }
+    const { redis: _, ...rest } = error;
+    sendJson(res, response.status, rest);
   };
 }
 
 /** The contract's error: `{ message, code, issues: [{ path: "stock_ids.0", message }] }`. */
-function reshapeError(text: string): RestError {
+function reshapeError(text: string): RestError & { redis?: string } {
   try {
     const parsed = JSON.parse(text) as {
       message?: string;
       code?: string;
-      data?: { issues?: { path: string; message: string }[] | null };
+      data?: { issues?: { path: string; message: string }[] | null; redis?: string };
       issues?: { path: PropertyKey[]; message: string }[];
     };
     const issues =
@@ -134,29 +143,31 @@ function reshapeError(text: string): RestError {
       parsed.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
     const message =
       issues && issues.length > 0 ? summariseIssues(issues) : (parsed.message ?? 'Request failed');
-    return { message, code: parsed.code ?? 'INTERNAL_SERVER_ERROR', ...(issues && { issues }) };
+    return {
+      message,
+      code: parsed.code ?? 'INTERNAL_SERVER_ERROR',
+      ...(issues && { issues }),
+      ...(parsed.data?.redis && { redis: parsed.data.redis }),
+    };
   } catch {
     return { message: text || 'Request failed', code: 'INTERNAL_SERVER_ERROR' };
   }
 }
 
-/**
- * `GET /scheduler/jobs` without a search or filter: the stored JSON of each job is already
- * the contract's job object, so the answer is those bytes joined, with no parse, validation or
- * re-serialisation (10,000 jobs are ~5 MB). Anything else goes through the router.
- */
-async function listFast(
-  services: Services,
+/** `GET /scheduler/jobs` is answered by the streamed listing; false for any other request. */
+async function listJobs(
+  listing: JobListing,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://rest');
   if (url.pathname.replace(/\/$/, '') !== '/scheduler/jobs') return false;
-  if (url.searchParams.has('q') || url.searchParams.has('active')) return false;
-  const query = listInput.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success) return false;
-  const body = await services.registry.listingBody(query.data?.offset ?? 0, query.data?.limit);
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
+  const query = JobListing.parse(url);
+  if (!query.success) {
+    const issues = issuesOf(query.error) ?? [];
+    sendJson(res, 400, { message: summariseIssues(issues), code: 'BAD_REQUEST', issues });
+    return true;
+  }
+  await listing.send(res, query.data);
   return true;
 }

@@ -29,7 +29,6 @@ export interface ListOptions {
 
 /** What a job change tells the event stream (and so the dashboard). */
 const MGET_CHUNK = 1000;
-const COMMA = Buffer.from(',');
 
 /**
  * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
@@ -156,7 +155,6 @@ export class JobRegistry {
   private readonly redis: Redis & Scripts;
   private readonly defaultTimezone: string;
   private readonly now: () => Date;
-  private listingCache: { key: string; body: Buffer } | null = null;
 
   constructor(opts: { redis: Redis; defaultTimezone: string; now?: () => Date }) {
     this.redis = defineScripts(opts.redis);
@@ -220,19 +218,27 @@ export class JobRegistry {
     return job;
   }
 
-  /**
-   * The stored JSON of the jobs in `[offset, offset + limit)` of the index, oldest first, as
-   * Buffers: two round trips whatever the count (the index, then one pipeline of MGETs), and
-   * no parsing, so a REST listing can send the bytes as they are.
-   */
-  async rawPage(offset = 0, limit?: number): Promise<{ total: number; jobs: Buffer[] }> {
+  /** Every job id, oldest first (the index). */
+  async ids(): Promise<string[]> {
     const index = await this.redis.get(keys.jobIndex);
-    const ids = index ? (JSON.parse(index) as string[]) : [];
-    const page = ids.slice(offset, limit === undefined ? undefined : offset + limit);
-    if (page.length === 0) return { total: ids.length, jobs: [] };
+    return index ? (JSON.parse(index) as string[]) : [];
+  }
+
+  /** The counter every job write bumps in the same script: equal values, equal jobs. */
+  async version(): Promise<string> {
+    return (await this.redis.get(keys.jobsVersion)) ?? '0';
+  }
+
+  /**
+   * The stored JSON of these jobs, in order, as Buffers (a job deleted meanwhile is left out):
+   * one round trip, a pipeline of MGETs, and no parsing, so a REST listing can send the bytes
+   * as they are.
+   */
+  async rawJobs(ids: string[]): Promise<Buffer[]> {
+    if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (let i = 0; i < page.length; i += MGET_CHUNK) {
-      pipeline.mgetBuffer(page.slice(i, i + MGET_CHUNK).map((id) => keys.job(id)));
+    for (let i = 0; i < ids.length; i += MGET_CHUNK) {
+      pipeline.mgetBuffer(ids.slice(i, i + MGET_CHUNK).map((id) => keys.job(id)));
     }
     const results = (await pipeline.exec()) ?? [];
     const jobs: Buffer[] = [];
@@ -240,51 +246,55 @@ export class JobRegistry {
       if (error) throw error;
       for (const value of values as (Buffer | null)[]) if (value) jobs.push(value);
     }
-    // A job deleted between the two reads is left out and not counted.
-    return { total: ids.length - (page.length - jobs.length), jobs };
+    return jobs;
   }
 
   /**
-   * The REST listing's body, built once per version of the jobs: every job write bumps
-   * `scheduler:jobs_version` in the same script, and the version is read before the jobs, so
-   * a cached body is never older than the last write this process could have seen.
+   * Every job, oldest first, a chunk at a time, so that a scan of 100,000 jobs holds one chunk
+   * in memory rather than all of them.
    */
-  async listingBody(offset = 0, limit?: number): Promise<Buffer> {
-    const version = (await this.redis.get(keys.jobsVersion)) ?? '0';
-    const cacheKey = `${version}:${offset}:${limit ?? ''}`;
-    if (this.listingCache?.key === cacheKey) return this.listingCache.body;
-    const { total, jobs } = await this.rawPage(offset, limit);
-    const parts: Buffer[] = [Buffer.from('{"jobs":[')];
-    jobs.forEach((job, i) => {
-      if (i > 0) parts.push(COMMA);
-      parts.push(job);
-    });
-    parts.push(Buffer.from(`],"total":${total}}`));
-    const body = Buffer.concat(parts);
-    this.listingCache = { key: cacheKey, body };
-    return body;
+  async *scan(chunk = MGET_CHUNK): AsyncGenerator<Job[]> {
+    const ids = await this.ids();
+    for (let i = 0; i < ids.length; i += chunk) {
+      const raws = await this.rawJobs(ids.slice(i, i + chunk));
+      yield raws.map((raw) => JSON.parse(raw.toString('utf8')) as Job);
+    }
   }
 
   /** Every job, oldest first. */
   async all(): Promise<Job[]> {
-    const { jobs } = await this.rawPage();
-    return jobs.map((raw) => JSON.parse(raw.toString('utf8')) as Job);
+    const jobs: Job[] = [];
+    for await (const chunk of this.scan()) jobs.push(...chunk);
+    return jobs;
   }
 
+  /**
+   * One page of the jobs matching `options`, oldest first, and how many match. Without a
+   * filter only the page is read; with one, the jobs are scanned a chunk at a time and only the
+   * page is kept.
+   */
   async list(options: ListOptions = {}): Promise<{ jobs: Job[]; total: number }> {
-    let jobs = await this.all();
-    if (options.active !== undefined) jobs = jobs.filter((j) => j.is_active === options.active);
-    const q = options.q?.trim().toLowerCase();
-    if (q) {
-      const upper = q.toUpperCase();
-      jobs = jobs.filter(
-        (j) => j.name.toLowerCase().includes(q) || j.stock_ids.some((s) => s.includes(upper)),
-      );
-    }
-    const total = jobs.length;
     const offset = options.offset ?? 0;
-    const end = options.limit === undefined ? undefined : offset + options.limit;
-    return { jobs: offset === 0 && end === undefined ? jobs : jobs.slice(offset, end), total };
+    const end = options.limit === undefined ? Infinity : offset + options.limit;
+    if (options.active === undefined && !options.q?.trim()) {
+      const ids = await this.ids();
+      const page = ids.slice(offset, end);
+      const raws = await this.rawJobs(page);
+      // A job deleted between the two reads is left out and not counted.
+      const jobs = raws.map((raw) => JSON.parse(raw.toString('utf8')) as Job);
+      return { jobs, total: ids.length - (page.length - jobs.length) };
+    }
+    const matches = jobMatcher(options);
+    const jobs: Job[] = [];
+    let total = 0;
+    for await (const chunk of this.scan()) {
+      for (const job of chunk) {
+        if (!matches(job)) continue;
+        if (total >= offset && total < end) jobs.push(job);
+        total++;
+      }
+    }
+    return { jobs, total };
   }
 
   /** Applies a user's change. `next_run` is recomputed when the schedule, zone or state moves. */
@@ -393,4 +403,13 @@ export class JobRegistry {
 function eventJson(action: JobEvent['action'], jobId: string, job: Job | null): string {
   const event: JobEvent = { type: 'job', action, job_id: jobId, job };
   return JSON.stringify(event);
+}
+
+/** The filter of a listing: `active` equal, and `q` in the name or in any symbol. */
+export function jobMatcher(options: Pick<ListOptions, 'q' | 'active'>): (job: Job) => boolean {
+  const q = options.q?.trim().toLowerCase();
+  const upper = q?.toUpperCase();
+  return (job) =>
+    (options.active === undefined || job.is_active === options.active) &&
+    (!q || job.name.toLowerCase().includes(q) || job.stock_ids.some((s) => s.includes(upper!)));
 }

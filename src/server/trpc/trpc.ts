@@ -1,6 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
+import { RedisStateError, redisTrouble } from '../redis-errors';
 import type { Context } from './context';
 
 /** `{ path: "stock_ids.0", message }` for each bad field: the shape REST errors carry too. */
@@ -26,14 +27,32 @@ const t = initTRPC
       return {
         ...shape,
         message: issues ? summariseIssues(issues) : shape.message,
-        data: { ...shape.data, issues: issues ?? null },
+        data: {
+          ...shape.data,
+          issues: issues ?? null,
+          ...(error instanceof RedisStateError && { redis: error.trouble }),
+        },
       };
     },
   });
 
+/**
+ * Redis down or full is the service's state, not a bug: a procedure that met it answers 503
+ * "Redis is not reachable" or 507 "Redis is out of memory" (RedisStateError), never a raw 500
+ * with a script error. The request connection fails fast, so this comes at once.
+ */
+const redisState = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && !(result.error instanceof RedisStateError)) {
+    const trouble = redisTrouble(result.error.cause ?? result.error);
+    if (trouble) throw new RedisStateError(trouble, result.error.cause ?? result.error);
+  }
+  return result;
+});
+
 /** Builds a router from procedures and sub-routers. */
 export const router = t.router;
 /** A procedure anyone may call: this service has no accounts; put it behind your own proxy. */
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(redisState);
 /** Makes a server-side caller of a router, for tests and server code. */
 export const createCallerFactory = t.createCallerFactory;

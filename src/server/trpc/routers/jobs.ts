@@ -27,27 +27,37 @@ const updateInput = z
     }
   });
 
-/** Query of `jobs.list`; the REST fast path validates with it too. */
+/** A page of a list over tRPC: `limit` defaults to PAGE_DEFAULT and may not pass PAGE_MAX. */
+export const PAGE_DEFAULT = 100;
+export const PAGE_MAX = 1000;
+
+/** A whole number from min to max, also given as a query string (REST). */
+export const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const listFields = {
+  offset: count(0, Number.MAX_SAFE_INTEGER).optional(),
+  q: z.string().max(200, { error: 'must be at most 200 characters' }).optional(),
+  active: z
+    .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
+    .transform((v) => v === true || v === 'true')
+    .optional(),
+};
+
+/** Query of `jobs.list` over tRPC: one page, PAGE_DEFAULT jobs unless `limit` says otherwise. */
 export const listInput = z
-  .object({
-    limit: z.coerce
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .max(100_000, { error: 'must be at most 100000' })
-      .optional(),
-    offset: z.coerce
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(0, { error: 'must be at least 0' })
-      .optional(),
-    q: z.string().max(200, { error: 'must be at most 200 characters' }).optional(),
-    active: z
-      .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
-      .transform((v) => v === true || v === 'true')
-      .optional(),
-  })
+  .object({ limit: count(1, PAGE_MAX).optional(), ...listFields })
   .optional();
+
+/**
+ * Query of REST `GET /scheduler/jobs`: every job unless `limit` is given (the seed's curl
+ * relies on it); the answer is streamed (src/server/http/job-listing.ts).
+ */
+export const restListInput = z.object({ limit: count(1, 1_000_000).optional(), ...listFields });
 
 /** Turns the registry's not-found into tRPC's, so REST answers 404. */
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
@@ -80,11 +90,15 @@ export const jobsRouter = router({
         path: '/scheduler/jobs',
         tags: ['jobs'],
         summary: 'List jobs, oldest first',
+        description:
+          'Over REST, every job unless limit is given (streamed); over tRPC, 100 unless limit is given, at most 1000.',
       },
     })
     .input(listInput)
     .output(z.object({ jobs: z.array(jobSchema), total: z.number() }))
-    .query(({ ctx, input }) => ctx.services.registry.list(input ?? {})),
+    .query(({ ctx, input }) =>
+      ctx.services.registry.list({ ...input, limit: input?.limit ?? PAGE_DEFAULT }),
+    ),
 
   get: publicProcedure
     .meta({
@@ -202,17 +216,12 @@ export const jobsRouter = router({
     .input(
       z.object({
         job_id: jobIdSchema,
-        limit: z.coerce
-          .number({ error: 'must be a number' })
-          .int({ error: 'must be a whole number' })
-          .min(1, { error: 'must be at least 1' })
-          .max(10_000, { error: 'must be at most 10000' })
-          .optional(),
+        limit: count(1, PAGE_MAX).optional(),
       }),
     )
     .output(z.object({ runs: z.array(runSchema) }))
     .query(async ({ ctx, input }) => {
       await orNotFound(ctx.services.registry.getOrThrow(input.job_id));
-      return { runs: await ctx.services.runs.list(input.job_id, input.limit) };
+      return { runs: await ctx.services.runs.list(input.job_id, input.limit ?? PAGE_DEFAULT) };
     }),
 });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { jobSchema } from '~/domain/job-definition';
+import { jobSchema, type Job } from '~/domain/job-definition';
 import { publicProcedure, router } from '../trpc';
 import { countRunsToday } from '~/server/scheduler/runs-today';
+import { count } from './jobs';
+
+/** The jobs a dashboard answer lists at most (its counts cover all of them). */
+export const DASHBOARD_JOBS_MAX = 10_000;
 
 const instanceSchema = z.object({
   id: z.string(),
@@ -46,10 +50,16 @@ export const schedulerRouter = router({
         method: 'GET',
         path: '/scheduler/dashboard',
         tags: ['scheduler'],
-        summary: "Status, every job and today's counts",
+        summary: "Status, the jobs (the first 10,000 unless limit says fewer) and today's counts",
       },
     })
-    .input(z.object({}).optional())
+    .input(
+      z
+        .object({
+          limit: count(1, DASHBOARD_JOBS_MAX).optional(),
+        })
+        .optional(),
+    )
     .output(
       z.object({
         scheduler_status: statusSchema,
@@ -69,28 +79,37 @@ export const schedulerRouter = router({
         }),
       }),
     )
-    .query(async ({ ctx }) => {
+    .query(async ({ ctx, input }) => {
       const { services } = ctx;
-      const [status, jobs] = await Promise.all([
-        services.scheduler.status(),
-        services.registry.all(),
-      ]);
-      const runs = await countRunsToday(
-        services.redis,
-        jobs.map((j) => j.job_id),
-        services.config.SCHEDULER_TIMEZONE,
-      );
+      const limit = input?.limit ?? DASHBOARD_JOBS_MAX;
+      const jobs: Job[] = [];
+      const ids: string[] = [];
+      let active = 0;
+      let running = 0;
+      // Read a chunk at a time: the counts cover every job, the list holds `limit` of them.
+      const scan = async () => {
+        for await (const chunk of services.registry.scan()) {
+          for (const j of chunk) {
+            ids.push(j.job_id);
+            if (j.is_active) active++;
+            if (j.status === 'running') running++;
+            if (jobs.length < limit) jobs.push(j);
+          }
+        }
+      };
+      const [status] = await Promise.all([services.scheduler.status(), scan()]);
+      const runs = await countRunsToday(services.redis, ids, services.config.SCHEDULER_TIMEZONE);
       return {
         scheduler_status: status,
         jobs,
         summary: {
-          total: jobs.length,
-          active: jobs.filter((j) => j.is_active).length,
+          total: ids.length,
+          active,
           completed_today: runs.completed,
           failed_today: runs.failed + runs.partial,
           partial_today: runs.partial,
           today: runs.today,
-          running: jobs.filter((j) => j.status === 'running').length,
+          running,
         },
       };
     }),
