@@ -4,7 +4,8 @@
  * browser previews fire times with the same code the dispatcher runs.
  */
 import { Cron } from 'croner';
-import { WEEKDAYS, vixieDomAndDow, type Schedule, type Weekday } from './job-definition';
+import { vixieDomAndDow } from './cron-rules';
+import { WEEKDAYS, type Schedule, type Weekday } from './job-definition';
 import {
   DAY,
   MINUTE,
