@@ -2,8 +2,10 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { createCandleChart, cssVar } from '~/components/ui/chart-theme';
-import type { IChartApi } from 'lightweight-charts';
+import type * as LightweightCharts from 'lightweight-charts';
+import type { IChartApi, ISeriesApi } from 'lightweight-charts';
 import type { SeriesBars } from '~/trpc/shapes';
+import type { OverlayLine } from './overlays';
 
 export const RANGES = [
   { label: '1M', months: 1 },
@@ -33,9 +35,22 @@ function showRange(chart: IChartApi, first: string, last: string, range: RangeLa
  * per answer; the range buttons only move the visible window, so switching is instant even
  * over ten years of bars.
  */
-export function SeriesChart({ data, range }: { data: SeriesBars; range: RangeLabel }) {
+export function SeriesChart({
+  data,
+  range,
+  overlays = [],
+}: {
+  data: SeriesBars;
+  range: RangeLabel;
+  overlays?: OverlayLine[];
+}) {
   const container = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
+  const libRef = useRef<typeof LightweightCharts | null>(null);
+  const linesRef = useRef<ISeriesApi<'Line'>[]>([]);
+  // Bumped when a chart is made, so the overlay effect draws on a chart that mounts late.
+  const [chartVersion, setChartVersion] = useState(0);
+  const [drawn, setDrawn] = useState('');
   const rangeRef = useRef(range);
   const [failed, setFailed] = useState<string | null>(null);
   const first = data.bars[0]?.date ?? data.start;
@@ -68,10 +83,14 @@ export function SeriesChart({ data, range }: { data: SeriesBars; range: RangeLab
         ].sort((a, b) => a.time.localeCompare(b.time));
         lib.createSeriesMarkers(candles, markers);
         chartRef.current = chart;
+        libRef.current = lib;
+        linesRef.current = [];
         showRange(chart, first, last, rangeRef.current);
+        setChartVersion((v) => v + 1);
 
         cleanup = () => {
           chartRef.current = null;
+          linesRef.current = [];
           remove();
         };
       })
@@ -87,6 +106,29 @@ export function SeriesChart({ data, range }: { data: SeriesBars; range: RangeLab
     if (chartRef.current) showRange(chartRef.current, first, last, range);
   }, [range, first, last]);
 
+  // Lines are swapped on the existing chart: the candles and the visible range stay.
+  useEffect(() => {
+    const chart = chartRef.current;
+    const lib = libRef.current;
+    if (!chart || !lib) return;
+    for (const line of linesRef.current) chart.removeSeries(line);
+    // What the chart holds, named in data-overlays once drawn (tests wait on it).
+    const drawnNames: string[] = [];
+    linesRef.current = overlays.map((overlay) => {
+      const line = chart.addSeries(lib.LineSeries, {
+        color: overlay.color,
+        lineWidth: 2,
+        priceLineVisible: false,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+      });
+      line.setData(overlay.points);
+      if (line.data().length > 0) drawnNames.push(overlay.name);
+      return line;
+    });
+    setDrawn(drawnNames.join(','));
+  }, [overlays, chartVersion]);
+
   return (
     <>
       <div
@@ -95,8 +137,9 @@ export function SeriesChart({ data, range }: { data: SeriesBars; range: RangeLab
         data-testid="series-chart"
         data-range={range}
         data-bars={data.bars.length}
+        data-overlays={drawn}
         role="img"
-        aria-label={`Daily prices of ${data.symbol} from ${first} to ${last}, ${data.splits.length} splits and ${data.dividends.length} dividends marked`}
+        aria-label={`Daily prices of ${data.symbol} from ${first} to ${last}, ${data.splits.length} splits and ${data.dividends.length} dividends marked${overlays.length ? `, with ${overlays.map((o) => o.label).join(', ')}` : ''}`}
       />
       {failed && <p className="error-text">The chart could not be drawn: {failed}</p>}
     </>

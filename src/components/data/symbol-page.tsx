@@ -2,9 +2,10 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { api } from '~/trpc/react';
+import { OVERLAYS, overlayLine, type OverlayName } from './overlays';
 import { RANGES, type RangeLabel } from './series-chart';
 import { QualityList } from './quality-list';
 
@@ -26,6 +27,16 @@ export function SymbolPage({ symbol }: { symbol: string }) {
   const listing = api.data.symbols.useQuery({ q: symbol }, { staleTime: 30_000 });
   const summary = listing.data?.symbols.find((s) => s.symbol === symbol);
   const data = bars.data;
+  const [shown, setShown] = useState<OverlayName[]>([]);
+  const lines = useMemo(
+    () =>
+      data
+        ? OVERLAYS.filter((o) => shown.includes(o.name)).map((o) => overlayLine(data.bars, o.name))
+        : [],
+    [data, shown],
+  );
+  const toggle = (name: OverlayName, on: boolean) =>
+    setShown((list) => (on ? [...list, name] : list.filter((n) => n !== name)));
 
   return (
     <>
@@ -109,7 +120,41 @@ export function SymbolPage({ symbol }: { symbol: string }) {
               Download CSV
             </a>
           </div>
-          <SeriesChart data={data} range={range} />
+          <fieldset className="segmented overlay-picker" aria-label="Moving averages">
+            {OVERLAYS.map((o) => (
+              <label key={o.name}>
+                <input
+                  type="checkbox"
+                  checked={shown.includes(o.name)}
+                  onChange={(e) => toggle(o.name, e.target.checked)}
+                />
+                <span
+                  className="overlay-swatch"
+                  style={{ background: o.color }}
+                  aria-hidden="true"
+                />
+                {o.label}
+              </label>
+            ))}
+          </fieldset>
+          <SeriesChart data={data} range={range} overlays={lines} />
+          {lines.length > 0 && (
+            <ul className="overlay-legend" aria-label="Moving averages on the last bar">
+              {lines.map((l) => (
+                <li key={l.name}>
+                  <span
+                    className="overlay-swatch"
+                    style={{ background: l.color }}
+                    aria-hidden="true"
+                  />
+                  {l.label}:{' '}
+                  {l.points.length
+                    ? `${l.points.at(-1)!.value.toFixed(2)} on ${l.points.at(-1)!.time}`
+                    : 'not enough bars'}
+                </li>
+              ))}
+            </ul>
+          )}
           <p className="muted">
             {data.splits.length} splits and {data.dividends.length} dividends
             {data.bars.at(-1)?.close != null &&
