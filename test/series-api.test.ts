@@ -215,6 +215,11 @@ describe('symbols and quality', () => {
     const all = await get('/scheduler/data?stale=true');
     expect(all.body.symbols).toHaveLength(102);
     expect((await get('/scheduler/data?stale=false')).body.symbols).toEqual([]);
+    const page = await get('/scheduler/data?limit=2&offset=1');
+    expect(page.body.total).toBe(102);
+    expect(page.body.symbols.map((s: { symbol: string }) => s.symbol)).toEqual(
+      all.body.symbols.slice(1, 3).map((s: { symbol: string }) => s.symbol),
+    );
   });
 
   it('finds each kind of suspicious bar and the gap, and alters nothing', async () => {
@@ -265,6 +270,8 @@ describe('bad parameters', () => {
     ['/scheduler/export.csv', 400, 'symbols'],
     ['/scheduler/export.csv?symbols=A%20B', 400, 'symbols.0'],
     ['/scheduler/data?stale=maybe', 400, 'stale'],
+    ['/scheduler/data?limit=0', 400, 'limit'],
+    ['/scheduler/data?offset=-1', 400, 'offset'],
   ];
 
   it.each(cases)('%s is %i naming %s, and nothing changes', async (path, status, field) => {

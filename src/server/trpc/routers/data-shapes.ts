@@ -34,6 +34,8 @@ export const symbolsOutput = z.object({
       jobs: z.array(z.string()),
     }),
   ),
+  /** Symbols matching the filters, all pages together. */
+  total: z.number(),
 });
 
 export const qualityOutput = z.object({

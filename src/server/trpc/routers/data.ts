@@ -84,9 +84,12 @@ export const dataRouter = router({
     })
     .input(symbolsInput)
     .output(symbolsOutput)
-    .query(async ({ ctx, input }) => ({
-      symbols: await listSymbols(readDeps(ctx), input ?? {}),
-    })),
+    .query(async ({ ctx, input }) => {
+      const all = await listSymbols(readDeps(ctx), input ?? {});
+      const offset = input?.offset ?? 0;
+      const page = all.slice(offset, input?.limit === undefined ? undefined : offset + input.limit);
+      return { symbols: page, total: all.length };
+    }),
   bars: publicProcedure
     .meta({
       openapi: {
