@@ -55,6 +55,7 @@ export const configSchema = z.object({
   DATA_RECORDS_KEEP: int(1, 100000).default(20),
   DATA_SETTLE_MINUTES: int(0, 1440).default(30),
   TRPC_MAX_BATCH: int(1, 1000).default(10),
+  SUBSCRIPTIONS_MAX: int(1, 1_000_000).default(2000),
   HTTP_HEADERS_TIMEOUT_MS: int(1000, 600000).default(10000),
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 3600000).default(30000),
   HTTP_KEEPALIVE_TIMEOUT_MS: int(100, 600000).default(5000),

@@ -5,7 +5,7 @@ import type { ChangeEvent } from '~/domain/change-events';
 /** Stream ids are `{ms}-{seq}`. */
 export const STREAM_ID = /^\d+-\d+$/;
 
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   const [am = 0, as = 0] = a.split('-').map(Number);
   const [bm = 0, bs = 0] = b.split('-').map(Number);
   return am - bm || as - bs;
@@ -52,6 +52,14 @@ export class EventLog {
     const first = oldest[0]?.[0];
     if (!first) return id === '0-0';
     return compareIds(first, id) <= 0;
+  }
+
+  /** Up to `count` events after `afterId` (exclusive), oldest first; no waiting. */
+  async after(afterId: string, count: number): Promise<StoredEvent[]> {
+    const entries = await this.redis.xrange(keys.events, `(${afterId}`, '+', 'COUNT', count);
+    return entries.flatMap(([id, fields]) =>
+      fields[1] ? [{ id, event: JSON.parse(fields[1]) as ChangeEvent }] : [],
+    );
   }
 
   /**

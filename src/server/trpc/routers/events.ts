@@ -1,10 +1,29 @@
-import { tracked } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { StreamEvent } from '~/domain/change-events';
-import { EventLog, STREAM_ID } from '../../scheduler/events';
+import { STREAM_ID, compareIds } from '../../scheduler/events';
+import { createRedis } from '../../redis';
+import type { Services } from '../../services';
+import { EventFanout, TooManySubscriptionsError, type Subscriber } from '../event-fanout';
 import { publicProcedure, router } from '../trpc';
 
-const BLOCK_MS = 5000;
+const BACKLOG_PAGE = 500;
+
+/** One fan-out per process (per services): all its subscriptions share one Redis reader. */
+const fanouts = new WeakMap<Services, EventFanout>();
+function fanoutOf(services: Services): EventFanout {
+  let fanout = fanouts.get(services);
+  if (!fanout) {
+    fanout = new EventFanout({
+      connect: () =>
+        createRedis(services.config.REDIS_URL, { connectionName: 'stock-scheduler:events' }),
+      logger: services.logger,
+      max: services.config.SUBSCRIPTIONS_MAX,
+    });
+    fanouts.set(services, fanout);
+  }
+  return fanout;
+}
 
 const track = (id: string, event: StreamEvent) => tracked(id, event);
 
@@ -14,7 +33,9 @@ export const eventsRouter = router({
    * tracked by its stream id, so a client that reconnects resumes right after the last event
    * it saw and misses nothing. A subscription that cannot resume starts with a `sync` event,
    * sent only once its start point is fixed (tRPC reports "connected" before this body runs,
-   * so a client fetching on "connected" could miss a change made in between).
+   * so a client fetching on "connected" could miss a change made in between). Every
+   * subscription of the process shares one Redis reader (EventFanout); one that falls more
+   * than 1,000 events behind gets a `sync` at the newest event instead of the backlog.
    */
   onChange: publicProcedure
     .input(
@@ -28,10 +49,15 @@ export const eventsRouter = router({
         .optional(),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const conn = ctx.services.connect();
-      conn.on('error', () => undefined);
-      const onAbort = () => conn.disconnect();
-      signal?.addEventListener('abort', onAbort);
+      const fanout = fanoutOf(ctx.services);
+      let subscriber: Subscriber;
+      try {
+        // Registered first, so that no event is missed while the start point is fixed.
+        subscriber = fanout.subscribe();
+      } catch (error) {
+        if (!(error instanceof TooManySubscriptionsError)) throw error;
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
+      }
       try {
         const { events } = ctx.services;
         const resume = input?.lastEventId;
@@ -42,22 +68,31 @@ export const eventsRouter = router({
           cursor = await events.lastId();
           yield track(cursor, { type: 'sync' });
         }
-        while (!signal?.aborted) {
-          let batch;
-          try {
-            batch = await EventLog.read(conn, cursor, BLOCK_MS);
-          } catch (error) {
-            if (signal?.aborted) return;
-            throw error;
-          }
-          for (const { id, event } of batch) {
+        // What came after the start point and before the reader's first event for this
+        // subscriber, read here; then live events, those already read skipped.
+        await fanout.started;
+        for (;;) {
+          const backlog = await events.after(cursor, BACKLOG_PAGE);
+          for (const { id, event } of backlog) {
             cursor = id;
             yield track(id, event);
           }
+          if (backlog.length < BACKLOG_PAGE) break;
+        }
+        for (;;) {
+          const next = await subscriber.next(signal);
+          if (!next) return;
+          if (next.kind === 'sync') {
+            // Fell behind (a slow client): refetch, then go on from the newest event.
+            cursor = next.id;
+            yield track(cursor, { type: 'sync' });
+          } else if (compareIds(next.stored.id, cursor) > 0) {
+            cursor = next.stored.id;
+            yield track(cursor, next.stored.event);
+          }
         }
       } finally {
-        signal?.removeEventListener('abort', onAbort);
-        conn.disconnect();
+        subscriber.close();
       }
     }),
 });
