@@ -13,7 +13,7 @@ import { createLogger } from '../src/server/logger';
 import { keys } from '../src/server/keys';
 import { Dispatcher } from '../src/server/scheduler/dispatcher';
 import type { Run, Schedule } from '../src/domain/job-definition';
-import type { RunExecutor } from '../src/server/scheduler/job-scheduler';
+import type { RunExecutor } from '../src/server/scheduler/run-worker';
 import { startTestRedis } from '../test/support/redis-server';
 import { testServices } from '../test/support/services';
 

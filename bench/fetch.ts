@@ -15,11 +15,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { startReplayServer } from '../src/replay/replay-server';
-import {
-  createProvider,
-  JobExecutor,
-  type ExecutorConfig,
-} from '../src/server/scheduler/job-executor';
+import { createProvider } from '../src/server/market-data/yahoo';
+import { JobExecutor, type ExecutorConfig } from '../src/server/scheduler/job-executor';
 import { startTestRedis } from '../test/support/redis-server';
 
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 500);

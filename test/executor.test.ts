@@ -13,8 +13,8 @@ import {
 } from '../src/replay/replay-server';
 import { keys } from '../src/server/keys';
 import { StockDataStore, type StockDataRecord } from '../src/server/market-data/stock-data-store';
+import { createProvider } from '../src/server/market-data/yahoo';
 import {
-  createProvider,
   JobExecutor,
   type ExecutorConfig,
   type RunRequest,

@@ -26,8 +26,9 @@ const src = (file: string) => JSON.stringify(pathToFileURL(path.join(ROOT, 'src'
 
 /** The child: one executor, one run, its result as a JSON line. Written to a temp dir (.mts: ESM). */
 const WORKER = `
-import { createRedis } from ${src('server/redis.ts')};
-import { createProvider, JobExecutor } from ${src('server/scheduler/job-executor.ts')};
+import { createRedis } from ${src('server/redis/connection.ts')};
+import { JobExecutor } from ${src('server/scheduler/job-executor.ts')};
+import { createProvider } from ${src('server/market-data/yahoo.ts')};
 
 const args = JSON.parse(process.argv[2]);
 const redis = createRedis(args.redisUrl);

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Run } from '../src/domain/job-definition';
-import type { RunExecutor } from '../src/server/scheduler/job-scheduler';
+import type { RunExecutor } from '../src/server/scheduler/run-worker';
 import type { Services } from '../src/server/services';
 import { sleep, waitFor } from './support/http';
 import { startTestRedis, type TestRedis } from './support/redis-server';

@@ -12,6 +12,8 @@ export const keys = {
   due: 'scheduler:due',
   /** Hash: field `${job_id}:${fire_ms}`, value = JSON of a claimed fire not yet enqueued. */
   pendingFires: 'scheduler:pending_fires',
+  /** The field of one claimed fire in `pendingFires`. */
+  pendingFire: (jobId: string, fireMs: number) => `${jobId}:${fireMs}`,
   /** Sorted set of a job's runs: member run_id, score = started ms. */
   jobRuns: (jobId: string) => `scheduler:job_runs:${jobId}`,
   run: (runId: string) => `scheduler:run:${runId}`,
@@ -75,3 +77,6 @@ export const keys = {
   /** String set once per day (NX): the instance that sets it sends that day's summary. */
   summarySent: (date: string) => `scheduler:summary_sent:${date}`,
 } as const;
+
+/** The events stream is trimmed to about this many entries (XADD MAXLEN ~). */
+export const EVENTS_MAXLEN = '10000';

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, defaultLogFormat, type Logger } from './logger';
-import { assertReachable, createRedis, createRequestRedis } from './redis';
+import { assertReachable, createRedis, createRequestRedis } from './redis/connection';
 import { hasRedisServerBinary, localRedisPort, startLocalRedis } from './redis-autostart';
 import { createServices, type Services } from './services';
 

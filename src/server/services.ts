@@ -4,12 +4,14 @@ import type { Logger } from './logger';
 import { createProvider } from './market-data/yahoo';
 import { SeriesStore } from './market-data/series-store';
 import { StockDataStore } from './market-data/stock-data-store';
-import { createRedis, createRequestRedis } from './redis';
+import { createRedis, createRequestRedis } from './redis/connection';
 import { EventLog } from './scheduler/events';
 import { JobExecutor } from './scheduler/job-executor';
 import { JobRegistry } from './scheduler/job-registry';
-import { JobScheduler, type RunExecutor } from './scheduler/job-scheduler';
+import { JobScheduler } from './scheduler/job-scheduler';
 import { RunHistory } from './scheduler/run-history';
+import { RunLock } from './scheduler/run-lock';
+import type { RunExecutor } from './scheduler/run-worker';
 import { ChannelStore } from './notifications/channel-store';
 import { DeliveryStore } from './notifications/delivery-store';
 import { Notifier } from './notifications/notifier';
@@ -56,7 +58,8 @@ export function createServices(
   background.on('error', () => undefined);
   const connect = () => createRedis(config.REDIS_URL);
   const registry = new JobRegistry({ redis: conn, defaultTimezone: config.SCHEDULER_TIMEZONE });
-  const runs = new RunHistory(conn, config.RUN_HISTORY_LIMIT);
+  const lock = new RunLock(conn, logger);
+  const runs = new RunHistory(conn, config.RUN_HISTORY_LIMIT, lock);
   const events = new EventLog(conn);
   const data = new StockDataStore(conn, config.DATA_RECORDS_KEEP);
   const series = new SeriesStore(conn);
@@ -79,14 +82,17 @@ export function createServices(
     redis: conn,
     registry,
     runs,
+    lock,
     events,
     connect: () => createRequestRedis(config.REDIS_URL),
   });
+  const engineLock = new RunLock(background, logger);
   const engine = new JobScheduler({
     ...parts,
     redis: background,
     registry: new JobRegistry({ redis: background, defaultTimezone: config.SCHEDULER_TIMEZONE }),
-    runs: new RunHistory(background, config.RUN_HISTORY_LIMIT),
+    runs: new RunHistory(background, config.RUN_HISTORY_LIMIT, engineLock),
+    lock: engineLock,
     events: new EventLog(background),
     connect,
   });

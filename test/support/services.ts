@@ -1,8 +1,8 @@
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/server/logger';
-import { createRedis } from '../../src/server/redis';
+import { createRedis } from '../../src/server/redis/connection';
 import { createServices, type Services } from '../../src/server/services';
-import type { RunExecutor } from '../../src/server/scheduler/job-scheduler';
+import type { RunExecutor } from '../../src/server/scheduler/run-worker';
 
 /** Real services against the test's Redis, as a procedure sees them. */
 export function testServices(

@@ -4,41 +4,18 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
-import { keys } from '../keys';
+import { RedisScripts } from '../redis/scripts';
 
-/**
- * GCRA without burst, as a reservation: the key holds the theoretical time (ms, Redis clock) of
- * the next free slot. Each call takes the slot at max(now, next), moves `next` one interval on,
- * and answers how long to wait before sending. Because every process reserves through this one
- * script, slots are handed out one interval apart in a single global order: no polling, no
- * thundering herd when a second turns over, and no burst of 2 x maxRps across a window edge as
- * per-second counters allow. A process that dies after reserving only wastes its slots.
- *
- * ARGV[1] = interval ms, ARGV[2] = 'take' | 'pause', ARGV[3] = pause ms.
+/*
+ * Pacing is GCRA without burst, as a reservation in Redis (provider-pace-1.lua): every process
+ * books its slot through that one script, so slots are handed out one interval apart in a
+ * single global order: no polling, no thundering herd when a second turns over, and no burst of
+ * 2 x maxRps across a window edge as per-second counters allow. A process that dies after
+ * reserving only wastes its slots.
  */
-const PACE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local next = tonumber(redis.call('GET', KEYS[1]) or '0')
-local at = math.max(next, now)
-if ARGV[2] == 'pause' then
-  local until_ = math.max(next, now + tonumber(ARGV[3]))
-  redis.call('SET', KEYS[1], string.format('%.3f', until_), 'PX', math.ceil(until_ - now) + 1000)
-  return 0
-end
-local after = at + tonumber(ARGV[1])
-redis.call('SET', KEYS[1], string.format('%.3f', after), 'PX', math.ceil(after - now) + 1000)
-return math.ceil(at - now)
-`;
 
 /** A request woken late takes a fresh slot at most this many times, then goes anyway. */
 const MAX_SLOT_ATTEMPTS = 3;
-
-type PaceRedis = Redis & {
-  providerPace(key: string, intervalMs: string, op: string, pauseMs: string): Promise<number>;
-};
-
-const defined = new WeakSet<Redis>();
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function abortable(ms: number, signal?: AbortSignal): Promise<void> {
@@ -113,11 +90,10 @@ export interface RateLimiterOptions {
 }
 
 export class RateLimiter {
-  private readonly redis: PaceRedis;
+  private readonly scripts: RedisScripts;
   private readonly intervalMs: number;
   private readonly marginMs: number;
   private readonly slots: Semaphore;
-  private readonly key: string;
 
   constructor(private readonly opts: RateLimiterOptions) {
     if (!Number.isInteger(opts.maxRps) || opts.maxRps < 1) {
@@ -126,15 +102,10 @@ export class RateLimiter {
     if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) {
       throw new Error(`PROVIDER_CONCURRENCY must be a whole number >= 1, got ${opts.concurrency}`);
     }
-    this.redis = opts.redis as PaceRedis;
-    if (!defined.has(opts.redis)) {
-      opts.redis.defineCommand('providerPace', { numberOfKeys: 1, lua: PACE_SCRIPT });
-      defined.add(opts.redis);
-    }
+    this.scripts = new RedisScripts(opts.redis);
     this.marginMs = opts.jitterMarginMs ?? 50;
     this.intervalMs = (1000 + this.marginMs) / opts.maxRps;
     this.slots = new Semaphore(opts.concurrency);
-    this.key = keys.providerPace(opts.provider);
   }
 
   /** Requests of this process in flight or waiting for their slot's time. */
@@ -161,12 +132,10 @@ export class RateLimiter {
         // Measured from before the call, `due` is never later than the slot: lateness is
         // overestimated by one round trip at most, never missed.
         const asked = performance.now();
-        const waitMs = await this.redis.providerPace(
-          this.key,
-          String(this.intervalMs),
-          'take',
-          '0',
-        );
+        const waitMs = await this.scripts.takeProviderSlot({
+          provider: this.opts.provider,
+          intervalMs: this.intervalMs,
+        });
         const due = asked + waitMs;
         const sleepMs = due - performance.now();
         if (sleepMs > 0) await abortable(sleepMs, signal);
@@ -198,6 +167,10 @@ export class RateLimiter {
    */
   async pause(ms: number): Promise<void> {
     if (ms <= 0) return;
-    await this.redis.providerPace(this.key, String(this.intervalMs), 'pause', String(ms));
+    await this.scripts.pauseProvider({
+      provider: this.opts.provider,
+      intervalMs: this.intervalMs,
+      pauseMs: ms,
+    });
   }
 }

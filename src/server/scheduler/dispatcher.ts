@@ -1,95 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
+import { RedisScripts } from '../redis/scripts';
 import type { Job, Run } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
-
-/** A fire time this instance won, ready to become a queued run. */
-export interface ClaimedFire {
-  job_id: string;
-  fire_ms: number;
-  run_id: string;
-  /** More than one fire time was missed and they are coalesced into this run. */
-  coalesced: number;
-  late: boolean;
-}
-
-/**
- * Lua: the job JSON with its next_run replaced by `value` (JSON: null or a quoted ISO string),
- * or nil if it has none. The job JSON is written by JSON.stringify, so `"next_run":` occurs
- * once, followed by null or a quoted ISO string; a name cannot contain that sequence unescaped.
- */
-export const SET_NEXT_RUN = `
-local function setNextRun(raw, value)
-  local _, e = string.find(raw, '"next_run":', 1, true)
-  if not e then return nil end
-  local vend
-  if string.sub(raw, e + 1, e + 1) == '"' then
-    vend = string.find(raw, '"', e + 2, true)
-  else
-    vend = e + 4
-  end
-  return string.sub(raw, 1, e) .. value .. string.sub(raw, vend + 1)
-end
-`;
-
-/**
- * Advances a job's due score only if it still equals the fire time the caller read, records
- * the pending fire, and (for a fire time already past) writes the new next_run into the job's
- * JSON, all in one step: of all the instances that read the same fire time, exactly one gets 1.
- * A fire claimed ahead of its time keeps next_run until its run starts (RunHistory.record).
- */
-const CLAIM_SCRIPT = `${SET_NEXT_RUN}
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if (not s) or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
-if ARGV[3] == '' then
-  redis.call('ZREM', KEYS[1], ARGV[1])
-else
-  redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-end
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[4], ARGV[5]) end
-local raw = ARGV[6] ~= '' and redis.call('GET', KEYS[3])
-if raw then
-  raw = setNextRun(raw, ARGV[6])
-  if raw then
-    redis.call('SET', KEYS[3], raw)
-    redis.call('INCR', KEYS[5])
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', '10000', '*', 'data',
-      '{"type":"job","action":"updated","job_id":"' .. ARGV[1] .. '","job":' .. raw .. '}')
-  end
-end
-return 1
-`;
-
-/** Removes a due entry only if it still holds the score read (a stopped or deleted job). */
-const DROP_SCRIPT = `
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if s and tonumber(s) == tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) return 1 end
-return 0
-`;
-
-type Scripts = Redis & {
-  fireClaim(
-    due: string,
-    pending: string,
-    job: string,
-    events: string,
-    version: string,
-    ...argv: string[]
-  ): Promise<number>;
-  fireDrop(due: string, ...argv: string[]): Promise<number>;
-  __fireScripts?: boolean;
-};
-
-export function defineDispatchScripts(redis: Redis): Scripts {
-  const r = redis as Scripts;
-  if (!r.__fireScripts) {
-    redis.defineCommand('fireClaim', { numberOfKeys: 5, lua: CLAIM_SCRIPT });
-    redis.defineCommand('fireDrop', { numberOfKeys: 1, lua: DROP_SCRIPT });
-    r.__fireScripts = true;
-  }
-  return r;
-}
+import type { ClaimedFire } from './run-queue';
+import { buildRun } from './run-record';
 
 export interface DispatcherOptions {
   redis: Redis;
@@ -128,7 +44,8 @@ const MAX_COALESCE_STEPS = 100_000;
  * wake-up is proportional to the jobs due, never to all jobs.
  */
 export class Dispatcher {
-  private readonly redis: Scripts;
+  private readonly redis: Redis;
+  private readonly scripts: RedisScripts;
   private running = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -141,7 +58,8 @@ export class Dispatcher {
   readonly stats = { wakeups: 0, claimed: 0, lost: 0 };
 
   constructor(private readonly opts: DispatcherOptions) {
-    this.redis = defineDispatchScripts(opts.redis);
+    this.redis = opts.redis;
+    this.scripts = new RedisScripts(opts.redis);
     this.now = opts.now ?? Date.now;
     this.batchSize = opts.batchSize ?? 200;
     this.lookaheadMs = opts.lookaheadMs ?? LOOKAHEAD_MS;
@@ -220,16 +138,14 @@ export class Dispatcher {
       entries.push({ jobId: due[i]!, fireMs: Number(due[i + 1]) });
     const raws = await this.redis.mget(entries.map((e) => keys.job(e.jobId)));
 
-    const pipeline = this.redis.pipeline() as unknown as Scripts & {
-      exec(): Promise<[Error | null, unknown][] | null>;
-    };
+    const batch = this.scripts.batch();
     const claims: (ClaimedFire | null)[] = [];
     const missed: Run[] = [];
     entries.forEach((entry, i) => {
       const raw = raws[i];
       const job = raw ? (JSON.parse(raw) as Job) : null;
       if (!job || !job.is_active) {
-        pipeline.fireDrop(keys.due, entry.jobId, String(entry.fireMs));
+        batch.dropFire(entry);
         claims.push(null);
         return;
       }
@@ -247,27 +163,21 @@ export class Dispatcher {
       if (plan.runAt === null) {
         missed.push(missedRun(job, entry.fireMs, plan.lastMissed, now, this.opts.newRunId()));
       }
-      pipeline.fireClaim(
-        keys.due,
-        keys.pendingFires,
-        keys.job(job.job_id),
-        keys.events,
-        keys.jobsVersion,
-        job.job_id,
-        String(entry.fireMs),
-        plan.next ? String(plan.next.getTime()) : '',
-        fire ? `${fire.job_id}:${fire.fire_ms}` : '',
-        fire ? JSON.stringify({ ...fire, at: now }) : '',
+      batch.claimFire({
+        jobId: job.job_id,
+        fireMs: entry.fireMs,
+        next: plan.next,
+        pending: fire ? { fireMs: fire.fire_ms, json: JSON.stringify({ ...fire, at: now }) } : null,
         // A fire still ahead keeps next_run until its run starts.
-        entry.fireMs > now ? '' : plan.next ? JSON.stringify(plan.next.toISOString()) : 'null',
-      );
+        updateNextRun: entry.fireMs <= now,
+      });
       claims.push(fire);
     });
-    const results = (await pipeline.exec()) ?? [];
+    const results = await batch.exec();
     const won: ClaimedFire[] = [];
     const wonMissed: Run[] = [];
-    results.forEach(([error, value], i) => {
-      if (error || value !== 1) {
+    results.forEach(({ error, won: claimed }, i) => {
+      if (error || !claimed) {
         if (claims[i]) this.stats.lost++;
         return;
       }
@@ -323,7 +233,10 @@ export class Dispatcher {
 
   private async handOver(fires: ClaimedFire[]): Promise<void> {
     await this.opts.enqueue(fires);
-    await this.redis.hdel(keys.pendingFires, ...fires.map((f) => `${f.job_id}:${f.fire_ms}`));
+    await this.redis.hdel(
+      keys.pendingFires,
+      ...fires.map((f) => keys.pendingFire(f.job_id, f.fire_ms)),
+    );
   }
 
   /** Re-enqueues fires claimed by an instance that died before handing them to the queue. */
@@ -343,20 +256,18 @@ export class Dispatcher {
   }
 }
 
+/** The record of fire times given up as missed: no window, no fetch, one entry in the history. */
 function missedRun(job: Job, firstMs: number, lastMs: number, now: number, runId: string): Run {
-  const at = new Date(now).toISOString();
-  return {
-    run_id: runId,
-    job_id: job.job_id,
-    trigger: 'schedule',
-    start: '',
-    end: '',
-    scheduled_for: new Date(lastMs).toISOString(),
-    started_at: at,
-    finished_at: at,
-    status: 'missed',
-    symbols: [],
-    error: null,
-    note: `missed: due ${new Date(firstMs).toISOString()}${lastMs !== firstMs ? ` to ${new Date(lastMs).toISOString()}` : ''}, more than the misfire grace period ago`,
-  };
+  const at = new Date(now);
+  const range = `${new Date(firstMs).toISOString()}${lastMs !== firstMs ? ` to ${new Date(lastMs).toISOString()}` : ''}`;
+  return buildRun(
+    job,
+    { run_id: runId, trigger: 'schedule', fire_ms: lastMs, start: '', end: '' },
+    at,
+    {
+      status: 'missed',
+      finished_at: at.toISOString(),
+      note: `missed: due ${range}, more than the misfire grace period ago`,
+    },
+  );
 }

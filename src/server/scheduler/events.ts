@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { keys } from '../keys';
+import { EVENTS_MAXLEN, keys } from '../keys';
 import type { ChangeEvent } from '~/domain/change-events';
 
 /** Stream ids are `{ms}-{seq}`. */
@@ -15,8 +15,6 @@ export interface StoredEvent {
   id: string;
   event: ChangeEvent;
 }
-
-export const EVENTS_MAXLEN = '10000';
 
 /**
  * Job and run changes as a Redis stream, so every instance's dashboard subscription sees what

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { JobNotFoundError } from '../errors';
 import { keys } from '../keys';
+import { RedisScripts, type DueChange } from '../redis/scripts';
 import type { JobEvent } from '~/domain/change-events';
-import { EVENTS_MAXLEN } from './events';
 import {
   normaliseSchedule,
   scheduleTimezone,
@@ -12,12 +13,7 @@ import {
 } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 
-export class JobNotFoundError extends Error {
-  override name = 'JobNotFoundError';
-  constructor(readonly jobId: string) {
-    super(`Job ${jobId} not found`);
-  }
-}
+export { JobNotFoundError } from '../errors';
 
 export interface ListOptions {
   limit?: number | undefined;
@@ -27,123 +23,7 @@ export interface ListOptions {
   active?: boolean | undefined;
 }
 
-/** What a job change tells the event stream (and so the dashboard). */
 const MGET_CHUNK = 1000;
-
-/**
- * The index is a JSON array kept as a string (so `redis-cli GET scheduler:job_index` shows
- * it). It is edited in place rather than through cjson, which would rewrite every id on every
- * change: a create overwrites the closing `]` with `,"id"]` (SETRANGE, O(1)); a delete is one
- * plain-text find.
- */
-const CREATE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-local entry = '"' .. ARGV[1] .. '"'
-local len = redis.call('STRLEN', KEYS[2])
-if len <= 2 then
-  redis.call('SET', KEYS[2], '[' .. entry .. ']')
-else
-  redis.call('SETRANGE', KEYS[2], len - 1, ',' .. entry .. ']')
-end
-if ARGV[3] ~= '' then
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-  redis.call('PUBLISH', ARGV[5], ARGV[1])
-end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'data', ARGV[4])
-redis.call('INCR', KEYS[5])
-return 1
-`;
-
-/**
- * Compare-and-set of one job: the new JSON is written only if the stored one is still the
- * string the caller read, so two writers (a user's edit, a run finishing) never lose each
- * other's change; the loser re-reads and re-applies. The due set moves in the same step.
- * ARGV[4]: '' removes the job from the due set, 'keep' leaves it, a number sets its score.
- */
-const CAS_SCRIPT = `
-local cur = redis.call('GET', KEYS[1])
-if not cur then return -1 end
-if cur ~= ARGV[2] then return 0 end
-redis.call('SET', KEYS[1], ARGV[3])
-redis.call('INCR', KEYS[4])
-if ARGV[4] == '' then
-  redis.call('ZREM', KEYS[2], ARGV[1])
-elseif ARGV[4] ~= 'keep' then
-  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
-end
-if ARGV[4] ~= 'keep' then redis.call('PUBLISH', ARGV[6], ARGV[1]) end
-if ARGV[5] ~= '' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[7], '*', 'data', ARGV[5])
-end
-return 1
-`;
-
-const DELETE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('INCR', KEYS[7])
-local idx = redis.call('GET', KEYS[2]) or '[]'
-local entry = '"' .. ARGV[1] .. '"'
-local s, e = string.find(idx, entry, 1, true)
-if s then
-  local before = string.sub(idx, 1, s - 1)
-  local after = string.sub(idx, e + 1)
-  if string.sub(after, 1, 1) == ',' then
-    after = string.sub(after, 2)
-  elseif string.sub(before, -1) == ',' then
-    before = string.sub(before, 1, -2)
-  end
-  idx = before .. after
-end
-redis.call('SET', KEYS[2], idx)
-redis.call('ZREM', KEYS[3], ARGV[1])
-local runs = redis.call('ZRANGE', KEYS[5], 0, -1)
-for _, runId in ipairs(runs) do redis.call('DEL', ARGV[3] .. runId) end
-redis.call('DEL', KEYS[5], KEYS[6])
-redis.call('PUBLISH', ARGV[4], ARGV[1])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'data', ARGV[2])
-return 1
-`;
-
-type Scripts = {
-  jobCreate(
-    job: string,
-    index: string,
-    due: string,
-    events: string,
-    version: string,
-    ...argv: string[]
-  ): Promise<number>;
-  jobCas(
-    job: string,
-    due: string,
-    events: string,
-    version: string,
-    ...argv: string[]
-  ): Promise<number>;
-  jobDelete(
-    job: string,
-    index: string,
-    due: string,
-    events: string,
-    runs: string,
-    lock: string,
-    version: string,
-    ...argv: string[]
-  ): Promise<number>;
-};
-
-function defineScripts(redis: Redis): Redis & Scripts {
-  const r = redis as Redis & Scripts & { __jobScripts?: boolean };
-  if (!r.__jobScripts) {
-    redis.defineCommand('jobCreate', { numberOfKeys: 5, lua: CREATE_SCRIPT });
-    redis.defineCommand('jobCas', { numberOfKeys: 4, lua: CAS_SCRIPT });
-    redis.defineCommand('jobDelete', { numberOfKeys: 7, lua: DELETE_SCRIPT });
-    r.__jobScripts = true;
-  }
-  return r;
-}
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -152,12 +32,14 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
  * `scheduler:job_index`, the due set and the event stream in step inside one Lua script.
  */
 export class JobRegistry {
-  private readonly redis: Redis & Scripts;
+  private readonly redis: Redis;
+  private readonly scripts: RedisScripts;
   private readonly defaultTimezone: string;
   private readonly now: () => Date;
 
   constructor(opts: { redis: Redis; defaultTimezone: string; now?: () => Date }) {
-    this.redis = defineScripts(opts.redis);
+    this.redis = opts.redis;
+    this.scripts = new RedisScripts(opts.redis);
     this.defaultTimezone = opts.defaultTimezone;
     this.now = opts.now ?? (() => new Date());
   }
@@ -185,20 +67,12 @@ export class JobRegistry {
       next_run: isoOrNull(next),
       last_run_status: null,
     };
-    const json = JSON.stringify(job);
-    await this.redis.jobCreate(
-      keys.job(job.job_id),
-      keys.jobIndex,
-      keys.due,
-      keys.events,
-      keys.jobsVersion,
-      job.job_id,
-      json,
-      next ? String(next.getTime()) : '',
-      eventJson('created', job.job_id, job),
-      keys.wakeChannel,
-      EVENTS_MAXLEN,
-    );
+    await this.scripts.createJob({
+      jobId: job.job_id,
+      json: JSON.stringify(job),
+      firstFire: next,
+      event: eventJson('created', job.job_id, job),
+    });
     return job;
   }
 
@@ -350,31 +224,22 @@ export class JobRegistry {
       const now = this.now();
       const job: Job = { ...change.job };
       if (change.touch !== false) job.updated_at = now.toISOString();
-      let due = 'keep';
+      let due: DueChange = 'keep';
       if (change.due !== undefined) {
         job.next_run = isoOrNull(change.due);
-        due = change.due ? String(change.due.getTime()) : '';
+        due = change.due;
       } else if (change.reschedule) {
-        const next = job.is_active ? nextFireTime(job.schedule, job.timezone, now) : null;
-        job.next_run = isoOrNull(next);
-        due = next ? String(next.getTime()) : '';
+        due = job.is_active ? nextFireTime(job.schedule, job.timezone, now) : null;
+        job.next_run = isoOrNull(due);
       }
-      const json = JSON.stringify(job);
-      const result = await this.redis.jobCas(
-        keys.job(jobId),
-        keys.due,
-        keys.events,
-        keys.jobsVersion,
+      const written = await this.scripts.replaceJob({
         jobId,
-        raw,
-        json,
+        expected: raw,
+        json: JSON.stringify(job),
         due,
-        eventJson('updated', jobId, job),
-        keys.wakeChannel,
-        EVENTS_MAXLEN,
-      );
-      if (result === 1) return job;
-      if (result === -1) throw new JobNotFoundError(jobId);
+        event: eventJson('updated', jobId, job),
+      });
+      if (written) return job;
       if (attempt > 1000)
         throw new Error(`could not update job ${jobId}: too many concurrent writers`);
     }
@@ -382,21 +247,7 @@ export class JobRegistry {
 
   /** Removes the job and every key of its own (runs, lock, schedule entry). */
   async delete(jobId: string): Promise<boolean> {
-    const result = await this.redis.jobDelete(
-      keys.job(jobId),
-      keys.jobIndex,
-      keys.due,
-      keys.events,
-      keys.jobRuns(jobId),
-      keys.jobLock(jobId),
-      keys.jobsVersion,
-      jobId,
-      eventJson('deleted', jobId, null),
-      keys.run(''),
-      keys.wakeChannel,
-      EVENTS_MAXLEN,
-    );
-    return result === 1;
+    return this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
   }
 }
 

@@ -1,34 +1,12 @@
 import { z } from 'zod';
 import { jobSchema, type Job } from '~/domain/job-definition';
+import { schedulerStatusSchema } from '../../scheduler/scheduler-status';
 import { publicProcedure, router } from '../trpc';
 import { countRunsToday } from '~/server/scheduler/runs-today';
 import { count } from './jobs';
 
 /** The jobs a dashboard answer lists at most (its counts cover all of them). */
 export const DASHBOARD_JOBS_MAX = 10_000;
-
-const instanceSchema = z.object({
-  id: z.string(),
-  host: z.string(),
-  pid: z.number(),
-  role: z.string(),
-  dispatching: z.boolean(),
-  working: z.boolean(),
-  started_at: z.string(),
-  last_heartbeat: z.string(),
-  running_runs: z.number(),
-});
-
-const statusSchema = z.object({
-  running: z.boolean(),
-  instances: z.array(instanceSchema),
-  active_jobs: z.number(),
-  total_jobs: z.number(),
-  running_jobs: z.number(),
-  max_concurrent_jobs: z.number(),
-  queued_runs: z.number(),
-  next_run: z.object({ job_id: z.string(), at: z.string() }).nullable(),
-});
 
 export const schedulerRouter = router({
   status: publicProcedure
@@ -41,7 +19,7 @@ export const schedulerRouter = router({
       },
     })
     .input(z.object({}).optional())
-    .output(statusSchema)
+    .output(schedulerStatusSchema)
     .query(({ ctx }) => ctx.services.scheduler.status()),
 
   dashboard: publicProcedure
@@ -62,7 +40,7 @@ export const schedulerRouter = router({
     )
     .output(
       z.object({
-        scheduler_status: statusSchema,
+        scheduler_status: schedulerStatusSchema,
         jobs: z.array(jobSchema),
         summary: z.object({
           total: z.number(),

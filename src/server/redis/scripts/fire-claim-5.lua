@@ -1,0 +1,39 @@
+--[[
+  Claims a due fire time: advances the job's due score only if it still equals the fire time the
+  caller read, records the pending fire, and (for a fire time already past) writes the new
+  next_run into the job's JSON, all in one step: of all the instances that read the same fire
+  time, exactly one gets 1. A fire claimed ahead of its time keeps next_run until its run starts
+  (run-record-7.lua moves it on).
+
+  KEYS[1] the due set
+  KEYS[2] the pending fires (hash)
+  KEYS[3] the job
+  KEYS[4] the events stream
+  KEYS[5] the jobs version
+  ARGV[1] job id
+  ARGV[2] the fire time read, ms
+  ARGV[3] the following fire time, ms; '' takes the job out of the due set
+  ARGV[4] pending fire field ('{job_id}:{fire_ms}'), '' when the fire is given up as missed
+  ARGV[5] pending fire JSON
+  ARGV[6] the job's new next_run as JSON (null or a quoted ISO string), '' leaves it
+  ARGV[7] events stream maxlen
+  Returns 1 when this caller won the claim, 0 when the score had moved (another won, or an edit)
+]]
+--- @include "job-json"
+--- @include "write-job"
+--- @include "set-due"
+--- @include "append-event"
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if (not s) or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end
+setDue(KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], ARGV[4], ARGV[5]) end
+local raw = ARGV[6] ~= '' and redis.call('GET', KEYS[3])
+if raw then
+  raw = setNextRun(raw, ARGV[6])
+  if raw then
+    writeJob(KEYS[3], KEYS[5], raw)
+    appendEvent(KEYS[4], ARGV[7],
+      '{"type":"job","action":"updated","job_id":"' .. ARGV[1] .. '","job":' .. raw .. '}')
+  end
+end
+return 1

@@ -1,0 +1,57 @@
+--[[
+  One step of a run, in one round trip: the run record saved (history capped), the job's status
+  fields set, the change event appended, and, at the end, the job's run lock released. A run of
+  a job deleted meanwhile writes nothing (but still frees its lock).
+
+  A scheduled fire claimed ahead of its time left the job's next_run on it; its run moves
+  next_run on to the job's due score, if that is still the one the run computed.
+
+  KEYS[1] the run
+  KEYS[2] the job's run history
+  KEYS[3] the job
+  KEYS[4] the events stream
+  KEYS[5] the jobs version
+  KEYS[6] the job's run lock
+  KEYS[7] the due set
+  ARGV[1] run JSON
+  ARGV[2] started ms
+  ARGV[3] run id
+  ARGV[4] history limit
+  ARGV[5] run key prefix
+  ARGV[6] event action (started, progress, finished, skipped, missed)
+  ARGV[7] job id
+  ARGV[8] the job's new status, '' leaves the job's status as it is
+  ARGV[9] last_run (the run's start), '' leaves last_run and last_run_status
+  ARGV[10] '1' releases the run lock if this run holds it
+  ARGV[11] events stream maxlen
+  ARGV[12] the job's next fire ms, '' leaves next_run
+  ARGV[13] the same as JSON (a quoted ISO string)
+  Returns the job's JSON as stored afterwards, or false when the job does not exist
+]]
+--- @include "save-run"
+--- @include "job-json"
+--- @include "write-job"
+--- @include "append-event"
+--- @include "release-lock"
+local job = redis.call('GET', KEYS[3])
+if job then
+  saveRun(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+  local event = '{"type":"run","action":"' .. ARGV[6] .. '","job_id":"' .. ARGV[7] .. '","run":' .. ARGV[1]
+  local changed = false
+  if ARGV[12] ~= '' and tonumber(redis.call('ZSCORE', KEYS[7], ARGV[7]) or '-1') == tonumber(ARGV[12]) then
+    job = setNextRun(job, ARGV[13]) or job
+    changed = true
+  end
+  if ARGV[8] ~= '' then
+    job = setRunStatus(job, ARGV[8], ARGV[9])
+    changed = true
+  end
+  if changed then
+    writeJob(KEYS[3], KEYS[5], job)
+    event = event .. ',"job":' .. job
+  end
+  appendEvent(KEYS[4], ARGV[11], event .. '}')
+end
+if ARGV[10] == '1' then releaseLock(KEYS[6], ARGV[3]) end
+if job then return job end
+return false

@@ -1,0 +1,116 @@
+/**
+ * The BullMQ queue of runs: what a queued run carries, the ids that make queueing idempotent,
+ * and the check a queued run passes before it may run.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config';
+import type { Logger } from '../logger';
+import { keys } from '../keys';
+import type { Job, Run } from '~/domain/job-definition';
+import { nextFireTime } from '~/domain/schedule';
+
+/** A fire time this instance won, ready to become a queued run. */
+export interface ClaimedFire {
+  job_id: string;
+  fire_ms: number;
+  run_id: string;
+  /** More than one fire time was missed and they are coalesced into this run. */
+  coalesced: number;
+  late: boolean;
+}
+
+/** What a queued run carries through BullMQ. */
+export interface RunData {
+  run_id: string;
+  job_id: string;
+  trigger: Run['trigger'];
+  /** The fire time, for scheduled runs. */
+  fire_ms?: number;
+  start?: string;
+  end?: string;
+  late?: boolean;
+  coalesced?: number;
+}
+
+export class RunQueue {
+  readonly queue: Queue<RunData>;
+
+  constructor(
+    connection: Redis,
+    private readonly config: Pick<Config, 'RUN_ATTEMPTS'>,
+    logger: Logger,
+  ) {
+    this.queue = new Queue<RunData>(keys.queueName, { connection, prefix: keys.queuePrefix });
+    this.queue.on('error', (error) => logger.warn('Queue error', { error: error.message }));
+  }
+
+  /**
+   * Fires claimed ahead of their time wait in the queue as delayed runs until it comes. The job
+   * id `fire:{job_id}:{fire_ms}` makes a second enqueue of the same fire (the pending-fire
+   * sweep after a crash) a no-op.
+   */
+  async addFires(fires: ClaimedFire[]): Promise<void> {
+    const now = Date.now();
+    await this.queue.addBulk(
+      fires.map((fire) => ({
+        name: 'scheduled',
+        data: {
+          run_id: fire.run_id,
+          job_id: fire.job_id,
+          trigger: 'schedule' as const,
+          fire_ms: fire.fire_ms,
+          late: fire.late,
+          coalesced: fire.coalesced,
+        },
+        opts: {
+          jobId: `fire:${fire.job_id}:${fire.fire_ms}`,
+          delay: Math.max(0, fire.fire_ms - now),
+          ...this.jobOptions(),
+        },
+      })),
+    );
+  }
+
+  /** Queues a run-now or backfill run already stored as `queued`. */
+  async addRun(run: Run): Promise<void> {
+    await this.queue.add(
+      run.trigger,
+      {
+        run_id: run.run_id,
+        job_id: run.job_id,
+        trigger: run.trigger,
+        start: run.start,
+        end: run.end,
+      },
+      { jobId: `${run.trigger}:${run.job_id}:${run.run_id}`, ...this.jobOptions() },
+    );
+  }
+
+  private jobOptions() {
+    return {
+      attempts: this.config.RUN_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: 3600, count: 5000 },
+      removeOnFail: { age: 24 * 3600, count: 5000 },
+    };
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+/**
+ * Why a queued run must not run, or null. A fire is claimed ahead of its time, so its job may
+ * have been deleted, stopped or given another schedule since: the fire must still be one of the
+ * fire times of the job's schedule as it is now. Manual runs and backfills only need the job.
+ */
+export function whyDropped(job: Job | null, data: RunData): string | null {
+  if (!job) return 'job deleted';
+  if (data.trigger !== 'schedule') return null;
+  if (!job.is_active) return 'job stopped';
+  if (data.fire_ms === undefined) return null;
+  const fire = nextFireTime(job.schedule, job.timezone, new Date(data.fire_ms - 1));
+  return fire?.getTime() === data.fire_ms ? null : 'job rescheduled';
+}
