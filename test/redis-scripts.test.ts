@@ -14,7 +14,7 @@ import {
   SCRIPTS_DIR,
   scriptFiles,
 } from '../src/server/redis/script-loader';
-import { SCRIPT_FILES } from '../src/server/redis/scripts';
+import { SCRIPT_FILES } from '../src/server/redis/script-commands';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 
 const SRC = path.resolve(import.meta.dirname, '../src');

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
-import { RedisScripts } from '../redis/scripts';
+import { MarketDataScripts } from '../redis/market-data-scripts';
 
 /*
  * Pacing is GCRA without burst, as a reservation in Redis (provider-pace-1.lua): every process
@@ -90,7 +90,7 @@ export interface RateLimiterOptions {
 }
 
 export class RateLimiter {
-  private readonly scripts: RedisScripts;
+  private readonly scripts: MarketDataScripts;
   private readonly intervalMs: number;
   private readonly marginMs: number;
   private readonly slots: Semaphore;
@@ -102,7 +102,7 @@ export class RateLimiter {
     if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) {
       throw new Error(`PROVIDER_CONCURRENCY must be a whole number >= 1, got ${opts.concurrency}`);
     }
-    this.scripts = new RedisScripts(opts.redis);
+    this.scripts = new MarketDataScripts(opts.redis);
     this.marginMs = opts.jitterMarginMs ?? 50;
     this.intervalMs = (1000 + this.marginMs) / opts.maxRps;
     this.slots = new Semaphore(opts.concurrency);

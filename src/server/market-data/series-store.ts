@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
-import { runDataScript } from './data-scripts';
+import { MarketDataScripts, type SeriesMergeResult } from '../redis/market-data-scripts';
 import type { DailyHistory, Dividend, Split } from './provider';
 import { packByYear, unpackYear, type StoredBar } from './series-codec';
 
@@ -27,20 +27,25 @@ export interface SeriesEvents {
   splits: Split[];
 }
 
-export type MergeResult =
-  | { status: 'merged' | 'replaced'; added: number; replaced: number; total: number }
-  /** The fetch reports `event`, unknown and dated after the first stored bar: see replace(). */
-  | { status: 'rebase'; event: string };
+/** A `rebase` names an event unknown and dated after the first stored bar: see replace(). */
+export type MergeResult = SeriesMergeResult;
 
-function eventArgs(history: DailyHistory): string[] {
-  const args: string[] = [];
-  for (const s of history.splits) args.push(`split:${s.date}`, `${s.numerator}/${s.denominator}`);
-  for (const d of history.dividends) args.push(`dividend:${d.date}`, String(d.amount));
-  return [String(args.length / 2), ...args];
+function eventFields(history: DailyHistory): [string, string][] {
+  return [
+    ...history.splits.map((s): [string, string] => [
+      `split:${s.date}`,
+      `${s.numerator}/${s.denominator}`,
+    ]),
+    ...history.dividends.map((d): [string, string] => [`dividend:${d.date}`, String(d.amount)]),
+  ];
 }
 
 export class SeriesStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly scripts: MarketDataScripts;
+
+  constructor(private readonly redis: Redis) {
+    this.scripts = new MarketDataScripts(redis);
+  }
 
   /**
    * Merges a fetch of [start, end] into the series: a date fetched again takes the newer
@@ -69,33 +74,16 @@ export class SeriesStore {
     const symbol = history.symbol.toUpperCase();
     const fetchedMs = Date.parse(fetchedAt);
     if (Number.isNaN(fetchedMs)) throw new Error(`fetched_at "${fetchedAt}" is not an ISO time`);
-    const years: (string | Buffer)[] = [];
-    for (const [year, buf] of packByYear(history.bars, Math.floor(fetchedMs / 1000))) {
-      years.push(String(year), buf);
-    }
-    const reply = (await runDataScript(
-      this.redis,
-      'seriesMerge',
-      [keys.seriesMeta(symbol), keys.seriesEvents(symbol), keys.seriesSymbols],
-      [
-        keys.seriesYearPrefix(symbol),
-        mode,
-        String(fetchedMs),
-        history.currency ?? '',
-        history.exchange_timezone ?? '',
-        start,
-        symbol,
-        ...eventArgs(history),
-        ...years,
-      ],
-    )) as [string, ...(string | number)[]];
-    if (reply[0] === 'rebase') return { status: 'rebase', event: String(reply[1]) };
-    return {
-      status: reply[0] as 'merged' | 'replaced',
-      added: Number(reply[1]),
-      replaced: Number(reply[2]),
-      total: Number(reply[3]),
-    };
+    return this.scripts.mergeSeries({
+      symbol,
+      mode,
+      fetchedMs,
+      currency: history.currency,
+      exchangeTimezone: history.exchange_timezone,
+      start,
+      events: eventFields(history),
+      years: [...packByYear(history.bars, Math.floor(fetchedMs / 1000))],
+    });
   }
 
   async meta(symbol: string): Promise<SeriesMeta | null> {

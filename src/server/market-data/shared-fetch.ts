@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keys } from '../keys';
-import { RedisScripts, type FetchKey } from '../redis/scripts';
+import { MarketDataScripts, type FetchKey } from '../redis/market-data-scripts';
 import { abortable } from './rate-limiter';
 import type { SymbolOutcome } from '~/domain/job-definition';
 
@@ -60,7 +60,7 @@ function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> 
  * a shared record carries the job_id and run_id of the run that fetched it.
  */
 export class SharedFetch<R extends { start: string; end: string }> {
-  private readonly scripts: RedisScripts;
+  private readonly scripts: MarketDataScripts;
   private readonly inFlight = new Map<string, InFlight>();
   /** Fetch locks held here: lock key -> lock, renewed together by one timer. */
   private readonly held = new Map<string, FetchKey & { token: string }>();
@@ -71,7 +71,7 @@ export class SharedFetch<R extends { start: string; end: string }> {
     private readonly fetch: (symbol: string, req: R, signal: AbortSignal) => Promise<SymbolOutcome>,
     private readonly stats: SharingStats,
   ) {
-    this.scripts = new RedisScripts(redis);
+    this.scripts = new MarketDataScripts(redis);
   }
 
   /**
@@ -171,11 +171,9 @@ export class SharedFetch<R extends { start: string; end: string }> {
         this.renewTimer = null;
         return;
       }
-      const batch = this.scripts.batch();
-      for (const held of this.held.values()) batch.renewFetchLock({ ...held, ttlMs: LOCK_TTL_MS });
       // A lost renewal is not fatal: the worst case is a second process fetching the same
       // data once the lock expires, and both store the same record.
-      batch.exec().catch(() => undefined);
+      this.scripts.renewFetchLocks([...this.held.values()], LOCK_TTL_MS).catch(() => undefined);
     }, LOCK_RENEW_MS);
     this.renewTimer.unref();
   }

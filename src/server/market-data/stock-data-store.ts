@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { keys } from '../keys';
-import { runDataScript } from './data-scripts';
+import { MarketDataScripts } from '../redis/market-data-scripts';
 import type { DailyHistory } from './provider';
 
 /** One daily bar as stored and answered (CONTRACT.md section 6). */
@@ -112,6 +112,8 @@ export interface StoredRange {
 }
 
 export class StockDataStore {
+  private readonly scripts: MarketDataScripts;
+
   /**
    * `keep`: per-run records kept per symbol (DATA_RECORDS_KEEP); older ones are deleted as a
    * newer one is written.
@@ -119,7 +121,9 @@ export class StockDataStore {
   constructor(
     private readonly redis: Redis,
     private readonly keep = 20,
-  ) {}
+  ) {
+    this.scripts = new MarketDataScripts(redis);
+  }
 
   /**
    * Writes the record whole with one SET (a reader sees the old record or the new one, never a
@@ -134,14 +138,15 @@ export class StockDataStore {
     if (Number.isNaN(fetchedMs)) {
       throw new Error(`fetched_at "${record.fetched_at}" of ${symbol} is not an ISO date-time`);
     }
-    const key = keys.stockData(symbol, record.start, record.end);
-    await runDataScript(
-      this.redis,
-      'recordSave',
-      [key, keys.stockDataIndex(symbol)],
-      [serialise({ ...record, symbol }), String(fetchedMs), String(this.keep)],
-    );
-    return key;
+    await this.scripts.saveRecord({
+      symbol,
+      start: record.start,
+      end: record.end,
+      json: serialise({ ...record, symbol }),
+      fetchedMs,
+      keep: this.keep,
+    });
+    return keys.stockData(symbol, record.start, record.end);
   }
 
   /** The record for `range`, or else the most recently fetched one of the symbol; null if none. */

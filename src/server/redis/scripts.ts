@@ -1,66 +1,15 @@
 /**
- * The one door to the Lua scripts of `scripts/`: each is defined on a connection with ioredis
- * `defineCommand` (EVALSHA, reloaded by ioredis when Redis forgot it), and called through a
- * typed function taking an object. This is the only place that builds their KEYS and ARGV
- * (from `keys`) and that turns their return codes into values or typed errors.
+ * The typed door to the Lua scripts of jobs, fires and runs (the market data's are in
+ * market-data-scripts.ts): each function takes an object, and this is the only place that
+ * builds their KEYS and ARGV (from `keys`) and turns their return codes into values or typed
+ * errors.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { JobStatus, Run } from '~/domain/job-definition';
 import type { RunEvent } from '~/domain/change-events';
 import { JobExistsError, JobNotFoundError } from '../errors';
 import { EVENTS_MAXLEN, keys } from '../keys';
-import { loadScript, type LoadedScript } from './script-loader';
-
-const FILES = {
-  jobCreate: 'job-create-5.lua',
-  jobCas: 'job-cas-4.lua',
-  jobDelete: 'job-delete-7.lua',
-  fireClaim: 'fire-claim-5.lua',
-  fireDrop: 'fire-drop-1.lua',
-  runSave: 'run-save-3.lua',
-  runRecord: 'run-record-7.lua',
-  runBegin: 'run-begin-3.lua',
-  runLockRenew: 'run-lock-renew-1.lua',
-  runLockRelease: 'run-lock-release-1.lua',
-  fetchLockAcquire: 'fetch-lock-acquire-1.lua',
-  fetchLockRenew: 'fetch-lock-renew-1.lua',
-  fetchLockRelease: 'fetch-lock-release-1.lua',
-  fetchLockFinish: 'fetch-lock-finish-2.lua',
-  providerPace: 'provider-pace-1.lua',
-} as const;
-
-type Command = keyof typeof FILES;
-
-/** Read once per process; a missing include fails here, at start, naming the file. */
-const SCRIPTS = Object.fromEntries(
-  Object.entries(FILES).map(([name, file]) => [name, loadScript(file)]),
-) as Record<Command, LoadedScript>;
-
-/** Every script's command name and file, for the tests. */
-export const SCRIPT_FILES: Readonly<Record<Command, string>> = FILES;
-
-type Target = Redis | ChainableCommander;
-
-/** Calls `name` on a connection or a pipeline; KEYS must be as many as the file's name says. */
-function invoke(target: Target, name: Command, keyList: string[], argv: string[]): unknown {
-  const script = SCRIPTS[name];
-  if (keyList.length !== script.numberOfKeys) {
-    throw new Error(`${script.file} takes ${script.numberOfKeys} keys, got ${keyList.length}`);
-  }
-  const command = (target as unknown as Record<string, (...args: string[]) => unknown>)[name];
-  if (typeof command !== 'function') throw new Error(`${script.file} is not defined here`);
-  return command.call(target, ...keyList, ...argv);
-}
-
-const defined = new WeakSet<Redis>();
-
-function defineAll(redis: Redis): void {
-  if (defined.has(redis)) return;
-  for (const [name, script] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
-  }
-  defined.add(redis);
-}
+import { defineScripts, invoke, type Command } from './script-commands';
 
 const msOrEmpty = (d: Date | null | undefined) => (d ? String(d.getTime()) : '');
 
@@ -91,12 +40,6 @@ export interface RunRecordStep {
   releaseLock?: boolean | undefined;
   /** The job's fire after this run's: next_run moves to it if the due set holds it. */
   nextRun?: Date | null | undefined;
-}
-
-export interface FetchKey {
-  symbol: string;
-  start: string;
-  end: string;
 }
 
 /** Several scripts sent in one round trip (MULTI-less pipeline); results in call order. */
@@ -132,16 +75,6 @@ export class ScriptBatch {
     return this;
   }
 
-  renewFetchLock(lock: FetchKey & { token: string; ttlMs: number }): this {
-    invoke(
-      this.pipeline,
-      'fetchLockRenew',
-      [keys.fetchLock(lock.symbol, lock.start, lock.end)],
-      [lock.token, String(lock.ttlMs)],
-    );
-    return this;
-  }
-
   /** Each script's answer (1 = done for the claims and renewals), or its error. */
   async exec(): Promise<{ error: Error | null; won: boolean }[]> {
     const results = (await this.pipeline.exec()) ?? [];
@@ -151,7 +84,7 @@ export class ScriptBatch {
 
 export class RedisScripts {
   constructor(private readonly redis: Redis) {
-    defineAll(redis);
+    defineScripts(redis);
   }
 
   batch(): ScriptBatch {
@@ -300,62 +233,6 @@ export class RedisScripts {
   async releaseRunLock(lock: { jobId: string; runId: string }): Promise<boolean> {
     return (
       (await this.call<number>('runLockRelease', [keys.jobLock(lock.jobId)], [lock.runId])) === 1
-    );
-  }
-
-  /** Takes the fetch lock, or names the token of the process holding it. */
-  async acquireFetchLock(
-    lock: FetchKey & { token: string; ttlMs: number },
-  ): Promise<{ taken: boolean; holder: string }> {
-    const [taken, holder] = await this.call<[number, string]>(
-      'fetchLockAcquire',
-      [keys.fetchLock(lock.symbol, lock.start, lock.end)],
-      [lock.token, String(lock.ttlMs)],
-    );
-    return { taken: taken === 1, holder };
-  }
-
-  async releaseFetchLock(lock: FetchKey & { token: string }): Promise<void> {
-    await this.call(
-      'fetchLockRelease',
-      [keys.fetchLock(lock.symbol, lock.start, lock.end)],
-      [lock.token],
-    );
-  }
-
-  /** Publishes the fetch's outcome for its waiters and frees the lock, in one step. */
-  async finishFetch(
-    lock: FetchKey & { token: string; outcomeJson: string; ttlMs: number },
-  ): Promise<void> {
-    await this.call(
-      'fetchLockFinish',
-      [
-        keys.fetchLock(lock.symbol, lock.start, lock.end),
-        keys.fetchResult(lock.symbol, lock.start, lock.end),
-      ],
-      [lock.token, lock.outcomeJson, String(lock.ttlMs)],
-    );
-  }
-
-  /** Books the provider's next request slot; resolves to the wait before sending, ms. */
-  takeProviderSlot(pace: { provider: string; intervalMs: number }): Promise<number> {
-    return this.call<number>(
-      'providerPace',
-      [keys.providerPace(pace.provider)],
-      [String(pace.intervalMs), 'take', '0'],
-    );
-  }
-
-  /** Moves every process's next slot of the provider at least `pauseMs` into the future. */
-  async pauseProvider(pace: {
-    provider: string;
-    intervalMs: number;
-    pauseMs: number;
-  }): Promise<void> {
-    await this.call(
-      'providerPace',
-      [keys.providerPace(pace.provider)],
-      [String(pace.intervalMs), 'pause', String(pace.pauseMs)],
     );
   }
 }

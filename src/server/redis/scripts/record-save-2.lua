@@ -5,7 +5,9 @@
 
   KEYS[1] the record's key (scheduled_stock_data:{SYMBOL}:{start}:{end})
   KEYS[2] the symbol's record index (sorted set, score = fetched_at ms)
-  ARGV[1] the record, JSON   ARGV[2] fetched_at ms   ARGV[3] records to keep
+  ARGV[1] the record, JSON
+  ARGV[2] fetched_at ms
+  ARGV[3] records to keep
   The deleted records are named by the index (keys built by keys.ts when they were written).
   Returns the number of records deleted.
 ]]

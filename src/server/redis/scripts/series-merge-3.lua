@@ -11,9 +11,14 @@
           bars, y:<year> = bars of that year, rebased_at (ms), rebase_from (date)
   KEYS[2] events hash: split:<date> = "num/den", dividend:<date> = "amount"
   KEYS[3] symbol index (sorted set, score = newest fetched_at ms)
-  ARGV[1] year key prefix   ARGV[2] 'merge' | 'replace'   ARGV[3] fetched_at ms
-  ARGV[4] currency          ARGV[5] exchange timezone      ARGV[6] first date of the fetch
-  ARGV[7] symbol            ARGV[8] n events, then n (field, value) pairs, then (year, records) pairs
+  ARGV[1] year key prefix
+  ARGV[2] 'merge' | 'replace'
+  ARGV[3] fetched_at ms
+  ARGV[4] currency
+  ARGV[5] exchange timezone
+  ARGV[6] first date of the fetch
+  ARGV[7] symbol
+  ARGV[8] n events, then n (field, value) pairs, then (year, records) pairs
 
   merge:   an event the series does not know, dated after its first bar, means every stored
            bar before it is priced the old way: nothing is written, { 'rebase', field }.
