@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import type { Logger } from '../src/server/logger';
-import { createRedis } from '../src/server/redis';
+import { createRedis } from '../src/server/redis/connection';
 import { createServices, type Services } from '../src/server/services';
 import { serveApi } from './support/app-handler-server';
 import { api, waitFor } from './support/http';
