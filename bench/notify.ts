@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import type { RunExecutor } from '../src/server/scheduler/job-scheduler';
+import type { RunExecutor } from '../src/server/scheduler/run-worker';
 import type { Services } from '../src/server/services';
 import { keys } from '../src/server/keys';
 import { serveApi } from '../test/support/app-handler-server';
