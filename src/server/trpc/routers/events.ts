@@ -2,7 +2,7 @@ import { TRPCError, tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { StreamEvent } from '~/domain/change-events';
 import { STREAM_ID, compareIds } from '../../scheduler/events';
-import { createRedis } from '../../redis';
+import { createRedis } from '../../redis/connection';
 import type { Services } from '../../services';
 import { EventFanout, TooManySubscriptionsError, type Subscriber } from '../event-fanout';
 import { publicProcedure, router } from '../trpc';
