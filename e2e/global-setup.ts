@@ -1,7 +1,7 @@
 /**
  * Starts what the browser tests need, for real: a redis-server of their own, the Yahoo replay
  * server (synthetic bars for any symbol, recordings for the recorded ones), and the app from
- * server.ts on the port of playwright.config.ts.
+ * server.ts on the port of playwright.config.ts, in local mode (no account).
  */
 import { startReplayServer } from '../src/replay/replay-server';
 import { startApp } from '../test/support/app-server';
@@ -27,9 +27,14 @@ export default async function globalSetup() {
   process.env.E2E_REDIS_URL = redis.url;
   process.env.E2E_REPLAY_URL = replay.url;
   return async () => {
+    // Every page of the suite ran under the Content-Security-Policy; browsers report what it
+    // blocked to /csp-report, which the server logs. Any such line fails the run.
+    const violations = app.logs.filter((line) => line.includes('CSP violation'));
     await app.stop();
     await replay.close();
     await smtp.close();
     await redis.stop();
+    if (violations.length > 0)
+      throw new Error(`The CSP blocked something during the suite:\n${violations.join('\n')}`);
   };
 }

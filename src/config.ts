@@ -78,10 +78,22 @@ export const configSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$|^off$/, { error: 'must be "HH:MM" (24-hour) or "off"' })
     .default('08:00'),
+  ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.[\]:-]+(\s*,\s*[A-Za-z0-9.[\]:-]+)*$/, {
+      error: 'must be host names separated by commas, e.g. scheduler.example.com,10.0.0.5',
+    })
+    .optional(),
+  TRUST_PROXY: bool.default(false),
+  ADMIN_EMAIL: z.email({ error: 'must be an e-mail address' }).optional(),
+  ADMIN_PASSWORD: z.string().min(12, { error: 'must be at least 12 characters' }).optional(),
+  ADMIN_NAME: z.string().max(100).default('Admin'),
+  SESSION_TTL_SECONDS: int(1, 31 * 86400).default(43200),
+  AUDIT_LOG_LIMIT: int(1, 1_000_000).default(10000),
 });
 
 /** Settings whose value may hold a password: an error names them but never echoes them. */
-const SECRET_SETTINGS = new Set(['SMTP_URL']);
+const SECRET_SETTINGS = new Set(['SMTP_URL', 'ADMIN_PASSWORD']);
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -107,5 +119,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       raw[name] === undefined || SECRET_SETTINGS.has(name) ? '' : ` (got "${raw[name]}")`;
     throw new ConfigError(`Invalid setting ${name}${given}: ${issue.message}`);
   }
+  if (parsed.data.ADMIN_EMAIL !== undefined && parsed.data.ADMIN_PASSWORD === undefined)
+    throw new ConfigError('Invalid setting ADMIN_PASSWORD: must be set when ADMIN_EMAIL is');
+  if (parsed.data.ADMIN_PASSWORD !== undefined && parsed.data.ADMIN_EMAIL === undefined)
+    throw new ConfigError('Invalid setting ADMIN_EMAIL: must be set when ADMIN_PASSWORD is');
   return parsed.data;
 }

@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import Link from 'next/link';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { AccountMenu } from '~/components/auth/account-menu';
+import '~/components/auth/auth.css';
 import { ConnectionStatus } from '~/components/live/connection-status';
 import { LiveUpdates } from '~/components/live/live-updates';
 import { Notifications } from '~/components/ui/notifications';
@@ -21,7 +24,10 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: each page carries the fresh CSP nonce the server put in the request
+  // headers (a prerendered page would hold scripts without it, and the policy would block them).
+  await connection();
   return (
     <html lang="en">
       <body>
@@ -39,6 +45,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                   <Link href="/">Jobs</Link>
                   <Link href="/settings/notifications">Notifications</Link>
                 </nav>
+                <AccountMenu />
                 <ConnectionStatus />
               </header>
               <main id="content">{children}</main>

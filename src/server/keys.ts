@@ -76,6 +76,28 @@ export const keys = {
   staleCount: 'scheduler:stale_count',
   /** String set once per day (NX): the instance that sets it sends that day's summary. */
   summarySent: (date: string) => `scheduler:summary_sent:${date}`,
+  /** Set of every user id; the service is in account mode once it is not empty. */
+  users: 'scheduler:users',
+  /** Hash: one user (user_id, email, name, role, password_hash, created_at). */
+  user: (userId: string) => `scheduler:user:${userId}`,
+  /** String: the user id of a (lower-cased) e-mail address, so addresses are unique. */
+  userEmail: (email: string) => `scheduler:user_email:${email}`,
+  /** Set of the session hashes of a user, so deleting the user ends them. */
+  userSessions: (userId: string) => `scheduler:user_sessions:${userId}`,
+  /** String with a TTL: a session, keyed by the SHA-256 of its cookie value (never the value). */
+  session: (hash: string) => `scheduler:session:${hash}`,
+  /** Set of every API token id. */
+  tokens: 'scheduler:tokens',
+  /** Hash: one API token's name, role, expiry, last use and the SHA-256 of its secret. */
+  token: (tokenId: string) => `scheduler:token:${tokenId}`,
+  /**
+   * Counters with a TTL: failed sign-ins of an account and from an address. The account is
+   * named by the SHA-256 of what was typed as the e-mail, which may be a misplaced password.
+   */
+  loginFailAccount: (email: string) => `scheduler:login_fail:account:${email}`,
+  loginFailAddress: (ip: string) => `scheduler:login_fail:address:${ip}`,
+  /** List of audit entries (JSON), newest first, capped at AUDIT_LOG_LIMIT. */
+  audit: 'scheduler:audit',
 } as const;
 
 /** The events stream is trimmed to about this many entries (XADD MAXLEN ~). */

@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import type { Services } from '../services';
+import { createAuthRoutes } from '../door/auth-routes';
+import { receiveCspReport } from '../door/csp-report';
+import { createGate } from '../door/gate';
+import { CSP_REPORT_PATH } from '../door/security-headers';
 import { createContext } from '../trpc/context';
 import { appRouter } from '../trpc/root';
 import { METRICS_CONTENT_TYPE, scrapeMetrics } from '../metrics/scrape';
@@ -22,11 +26,17 @@ export function openApiDocument(baseUrl: string) {
 }
 
 /**
- * Routes the API paths to their handlers and everything else to `fallback` (Next.js). The
- * API runs in this module graph, not in Next's bundles, so it shares one set of connections
- * with the scheduler.
+ * Passes every request through the door's gate, then routes the API paths to their handlers
+ * and everything else to `fallback` (Next.js). The API runs in this module graph, not in
+ * Next's bundles, so it shares one set of connections with the scheduler.
  */
-export function createAppHandler(services: Services, fallback?: RequestHandler): RequestHandler {
+export function createAppHandler(
+  services: Services,
+  fallback?: RequestHandler,
+  options: { dev?: boolean } = {},
+): RequestHandler {
+  const admit = createGate(services, { dev: options.dev ?? false });
+  const auth = createAuthRoutes(services);
   const trpc = createHTTPHandler({
     router: appRouter,
     createContext: createContext(services),
@@ -50,6 +60,11 @@ export function createAppHandler(services: Services, fallback?: RequestHandler):
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     try {
+      const admission = await admit(req, res);
+      if (!admission) return;
+      if (path.startsWith('/auth/')) return await auth(req, res, admission);
+      if (path === CSP_REPORT_PATH && req.method === 'POST')
+        return await receiveCspReport(req, res, services.logger);
       if (path.startsWith('/api/trpc/')) {
         const tooBig = batchTooBig(req.url ?? '', path, services.config.TRPC_MAX_BATCH);
         if (tooBig) return sendJson(res, 400, { message: tooBig, code: 'BAD_REQUEST' });

@@ -17,6 +17,8 @@ const SUCCESS_STATUS: Record<string, number> = {
   'jobs.runNow': 202,
   'channels.create': 201,
   'channels.test': 202,
+  'users.create': 201,
+  'tokens.create': 201,
 };
 
 /** trpc-to-openapi strips this prefix from the URL before it matches the /scheduler paths. */
@@ -100,7 +102,7 @@ export function createRestHandler(services: Services) {
       req: request,
       endpoint: ENDPOINT,
       router: appRouter,
-      createContext: context,
+      createContext: () => context({ req }),
       responseMeta: ({ paths, errors }) => {
         const path = paths?.[0];
         if (errors.length === 0 && path && SUCCESS_STATUS[path])
