@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import next from 'next';
+import { bootstrapAdmin } from './src/server/door/door';
 import { createAppHandler } from './src/server/http/app-handler';
 import { listen, reachableUrls } from './src/server/http/listen';
 import { httpServerOptions } from './src/server/http/timeouts';
@@ -17,9 +18,10 @@ const nextApp = next({ dev, dir: import.meta.dirname, hostname: config.HOST, por
 await nextApp.prepare();
 const nextHandler = nextApp.getRequestHandler();
 
+await bootstrapAdmin(services);
 const server = createServer(
   httpServerOptions(config),
-  createAppHandler(services, (req, res) => nextHandler(req, res)),
+  createAppHandler(services, (req, res) => nextHandler(req, res), { dev }),
 );
 
 // Listen first: a process that cannot have its port (EADDRINUSE) exits before it joins the

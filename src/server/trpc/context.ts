@@ -1,15 +1,40 @@
+import type { IncomingMessage } from 'node:http';
+import { localActor, type Actor } from '../door/actor';
+import { admissionOf } from '../door/gate';
 import type { Services } from '../services';
 
 export interface Context {
   services: Services;
+  /** Who is calling; null only when no credentials were given (procedures then refuse). */
+  actor: Actor | null;
+  /** The caller's address, for the audit log. */
+  ip: string;
 }
 
-/** What procedures need; tests call this with their own services. */
-export function createContextInner(opts: { services: Services }): Context {
-  return { services: opts.services };
+/**
+ * What procedures need; tests call this with their own services. Without an `actor` the
+ * caller is server code on this machine and acts as the local admin.
+ */
+export function createContextInner(opts: {
+  services: Services;
+  actor?: Actor | null;
+  ip?: string;
+}): Context {
+  return {
+    services: opts.services,
+    actor: opts.actor === undefined ? localActor : opts.actor,
+    ip: opts.ip ?? '',
+  };
 }
 
-/** Per-request context: this service has no sessions, so it is the shared services. */
-export function createContext(services: Services): () => Context {
-  return () => createContextInner({ services });
+/** Per-request context: the actor the gate admitted (none if the request skipped the gate). */
+export function createContext(services: Services) {
+  return ({ req }: { req: IncomingMessage }): Context => {
+    const admission = admissionOf(req);
+    return createContextInner({
+      services,
+      actor: admission?.actor ?? null,
+      ip: admission?.client.ip ?? '',
+    });
+  };
 }

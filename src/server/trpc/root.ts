@@ -1,10 +1,14 @@
 import { calendarsRouter } from './routers/calendars';
 import { channelsRouter, deliveriesRouter } from './routers/channels';
+import { auditRouter } from './routers/audit';
+import { authRouter } from './routers/auth';
 import { dataRouter } from './routers/data';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
 import { schedulerRouter } from './routers/scheduler';
 import { schedulesRouter } from './routers/schedules';
+import { tokensRouter } from './routers/tokens';
+import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
 /** The whole API: every procedure with an openapi meta is also REST under /scheduler. */
@@ -17,6 +21,10 @@ export const appRouter = router({
   schedules: schedulesRouter,
   channels: channelsRouter,
   deliveries: deliveriesRouter,
+  auth: authRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,7 +11,7 @@ import {
   sessionToJson,
 } from '~/domain/calendars';
 import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
-import { publicProcedure, router } from '../trpc';
+import { viewerProcedure, router } from '../trpc';
 
 const calendarSchema = z.object({
   code: z.string(),
@@ -81,7 +81,7 @@ function lookup<T>(
 }
 
 export const calendarsRouter = router({
-  list: publicProcedure
+  list: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -94,7 +94,7 @@ export const calendarsRouter = router({
     .output(z.object({ calendars: z.array(calendarSchema) }))
     .query(() => ({ calendars: listCalendars() })),
 
-  sessions: publicProcedure
+  sessions: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -112,7 +112,7 @@ export const calendarsRouter = router({
       })),
     ),
 
-  holidays: publicProcedure
+  holidays: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -141,7 +141,7 @@ export const calendarsRouter = router({
       })),
     ),
 
-  forSymbol: publicProcedure
+  forSymbol: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',

@@ -13,7 +13,7 @@ import {
   type StoredChannel,
 } from '../../notifications/channel-store';
 import type { Services } from '../../services';
-import { publicProcedure, router } from '../trpc';
+import { editorProcedure, router } from '../trpc';
 
 const byId = z.object({ channel_id: channelIdSchema });
 const ack = z.object({ message: z.string(), channel_id: z.string() });
@@ -43,7 +43,8 @@ async function views(services: Services, list: StoredChannel[]) {
 }
 
 export const channelsRouter = router({
-  list: publicProcedure
+  // Editors only, reading too: a webhook URL (Slack's) is itself a credential.
+  list: editorProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -58,8 +59,9 @@ export const channelsRouter = router({
       channels: await views(ctx.services, await ctx.services.channels.all()),
     })),
 
-  create: publicProcedure
+  create: editorProcedure
     .meta({
+      audit: 'channel.create',
       openapi: {
         method: 'POST',
         path: '/scheduler/channels',
@@ -74,8 +76,9 @@ export const channelsRouter = router({
       return { message: 'Channel created successfully', channel_id: channel.channel_id };
     }),
 
-  update: publicProcedure
+  update: editorProcedure
     .meta({
+      audit: 'channel.update',
       openapi: {
         method: 'PUT',
         path: '/scheduler/channels/{channel_id}',
@@ -92,8 +95,9 @@ export const channelsRouter = router({
       return { message: 'Channel updated successfully', channel_id, channel: view! };
     }),
 
-  delete: publicProcedure
+  delete: editorProcedure
     .meta({
+      audit: 'channel.delete',
       openapi: {
         method: 'DELETE',
         path: '/scheduler/channels/{channel_id}',
@@ -108,8 +112,9 @@ export const channelsRouter = router({
       return { message: 'Channel deleted successfully', channel_id: input.channel_id };
     }),
 
-  test: publicProcedure
+  test: editorProcedure
     .meta({
+      audit: 'channel.test',
       openapi: {
         method: 'POST',
         path: '/scheduler/channels/{channel_id}/test',
@@ -127,7 +132,8 @@ export const channelsRouter = router({
 });
 
 export const deliveriesRouter = router({
-  list: publicProcedure
+  // Editors only, reading too: a webhook URL (Slack's) is itself a credential.
+  list: editorProcedure
     .meta({
       openapi: {
         method: 'GET',

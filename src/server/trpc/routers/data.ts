@@ -12,7 +12,7 @@ import {
 } from '../../market-data/series-queries';
 import { stockDataRecordSchema } from '../../market-data/stock-data-store';
 import type { Context } from '../context';
-import { publicProcedure, router } from '../trpc';
+import { viewerProcedure, router } from '../trpc';
 import { barsOutput, indicatorsOutput, qualityOutput, symbolsOutput } from './data-shapes';
 
 function readDeps(ctx: Context): SeriesReadDeps {
@@ -33,7 +33,7 @@ async function orNotFound<T>(work: Promise<T>): Promise<T> {
 }
 
 export const dataRouter = router({
-  get: publicProcedure
+  get: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -73,7 +73,7 @@ export const dataRouter = router({
       }
       return record;
     }),
-  symbols: publicProcedure
+  symbols: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -90,7 +90,7 @@ export const dataRouter = router({
       const page = all.slice(offset, input?.limit === undefined ? undefined : offset + input.limit);
       return { symbols: page, total: all.length };
     }),
-  bars: publicProcedure
+  bars: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -102,7 +102,7 @@ export const dataRouter = router({
     .input(barsInput)
     .output(barsOutput)
     .query(({ ctx, input }) => orNotFound(readBars(readDeps(ctx), input))),
-  indicators: publicProcedure
+  indicators: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -114,7 +114,7 @@ export const dataRouter = router({
     .input(indicatorsInput)
     .output(indicatorsOutput)
     .query(({ ctx, input }) => orNotFound(readIndicators(readDeps(ctx), input))),
-  quality: publicProcedure
+  quality: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',

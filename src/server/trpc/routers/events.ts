@@ -5,7 +5,7 @@ import { STREAM_ID, compareIds } from '../../scheduler/events';
 import { createRedis } from '../../redis/connection';
 import type { Services } from '../../services';
 import { EventFanout, TooManySubscriptionsError, type Subscriber } from '../event-fanout';
-import { publicProcedure, router } from '../trpc';
+import { viewerProcedure, router } from '../trpc';
 
 const BACKLOG_PAGE = 500;
 
@@ -37,7 +37,7 @@ export const eventsRouter = router({
    * subscription of the process shares one Redis reader (EventFanout); one that falls more
    * than 1,000 events behind gets a `sync` at the newest event instead of the backlog.
    */
-  onChange: publicProcedure
+  onChange: viewerProcedure
     .input(
       z
         .object({

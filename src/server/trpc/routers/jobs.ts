@@ -10,7 +10,7 @@ import {
   type Job,
 } from '~/domain/job-definition';
 import { JobNotFoundError } from '../../scheduler/job-registry';
-import { publicProcedure, router } from '../trpc';
+import { editorProcedure, router, viewerProcedure } from '../trpc';
 
 const byId = z.object({ job_id: jobIdSchema });
 const ack = z.object({ message: z.string(), job_id: z.string() });
@@ -72,8 +72,9 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
 }
 
 export const jobsRouter = router({
-  create: publicProcedure
+  create: editorProcedure
     .meta({
+      audit: 'job.create',
       openapi: { method: 'POST', path: '/scheduler/jobs', tags: ['jobs'], summary: 'Create a job' },
     })
     .input(jobCreateSchema)
@@ -83,7 +84,7 @@ export const jobsRouter = router({
       return { message: 'Job created successfully', job_id: job.job_id };
     }),
 
-  list: publicProcedure
+  list: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -100,7 +101,7 @@ export const jobsRouter = router({
       ctx.services.registry.list({ ...input, limit: input?.limit ?? PAGE_DEFAULT }),
     ),
 
-  get: publicProcedure
+  get: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -113,8 +114,9 @@ export const jobsRouter = router({
     .output(jobSchema)
     .query(({ ctx, input }) => orNotFound(ctx.services.registry.getOrThrow(input.job_id))),
 
-  update: publicProcedure
+  update: editorProcedure
     .meta({
+      audit: 'job.update',
       openapi: {
         method: 'PUT',
         path: '/scheduler/jobs/{job_id}',
@@ -130,8 +132,9 @@ export const jobsRouter = router({
       return { message: 'Job updated successfully', job_id, job };
     }),
 
-  stop: publicProcedure
+  stop: editorProcedure
     .meta({
+      audit: 'job.stop',
       openapi: {
         method: 'POST',
         path: '/scheduler/jobs/{job_id}/stop',
@@ -146,8 +149,9 @@ export const jobsRouter = router({
       return { message: 'Job stopped successfully', job_id: input.job_id };
     }),
 
-  start: publicProcedure
+  start: editorProcedure
     .meta({
+      audit: 'job.start',
       openapi: {
         method: 'POST',
         path: '/scheduler/jobs/{job_id}/start',
@@ -162,8 +166,9 @@ export const jobsRouter = router({
       return { message: 'Job started successfully', job_id: input.job_id };
     }),
 
-  delete: publicProcedure
+  delete: editorProcedure
     .meta({
+      audit: 'job.delete',
       openapi: {
         method: 'DELETE',
         path: '/scheduler/jobs/{job_id}',
@@ -180,8 +185,9 @@ export const jobsRouter = router({
       return { message: 'Job deleted successfully', job_id: input.job_id };
     }),
 
-  runNow: publicProcedure
+  runNow: editorProcedure
     .meta({
+      audit: 'job.run',
       openapi: {
         method: 'POST',
         path: '/scheduler/jobs/{job_id}/run',
@@ -204,7 +210,7 @@ export const jobsRouter = router({
       return { message: 'Job run queued', job_id: input.job_id, run_id: run.run_id };
     }),
 
-  runs: publicProcedure
+  runs: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',

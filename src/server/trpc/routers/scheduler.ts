@@ -1,15 +1,41 @@
 import { z } from 'zod';
 import { jobSchema, type Job } from '~/domain/job-definition';
+import { instanceSchema } from '../../scheduler/instances';
 import { schedulerStatusSchema } from '../../scheduler/scheduler-status';
-import { publicProcedure, router } from '../trpc';
+import type { Context } from '../context';
+import { router, viewerProcedure } from '../trpc';
 import { countRunsToday } from '~/server/scheduler/runs-today';
 import { count } from './jobs';
 
 /** The jobs a dashboard answer lists at most (its counts cover all of them). */
 export const DASHBOARD_JOBS_MAX = 10_000;
 
+/** The status as anyone may see it: host and pid are left out for all but admins. */
+const statusSchema = schedulerStatusSchema.extend({
+  instances: z.array(
+    instanceSchema.extend({ host: z.string().optional(), pid: z.number().optional() }),
+  ),
+});
+
+type Status = z.infer<typeof statusSchema>;
+
+/**
+ * The status as the actor may see it: for anyone but an admin, no host names or pids, and
+ * instance ids (`host:pid:random`) cut to their random part.
+ */
+function visibleTo(actor: Context['actor'], status: Status): Status {
+  if (actor?.role === 'admin') return status;
+  return {
+    ...status,
+    instances: status.instances.map(({ host: _h, pid: _p, ...instance }) => ({
+      ...instance,
+      id: instance.id.split(':').at(-1) ?? '',
+    })),
+  };
+}
+
 export const schedulerRouter = router({
-  status: publicProcedure
+  status: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -19,10 +45,10 @@ export const schedulerRouter = router({
       },
     })
     .input(z.object({}).optional())
-    .output(schedulerStatusSchema)
-    .query(({ ctx }) => ctx.services.scheduler.status()),
+    .output(statusSchema)
+    .query(async ({ ctx }) => visibleTo(ctx.actor, await ctx.services.scheduler.status())),
 
-  dashboard: publicProcedure
+  dashboard: viewerProcedure
     .meta({
       openapi: {
         method: 'GET',
@@ -40,7 +66,7 @@ export const schedulerRouter = router({
     )
     .output(
       z.object({
-        scheduler_status: schedulerStatusSchema,
+        scheduler_status: statusSchema,
         jobs: z.array(jobSchema),
         summary: z.object({
           total: z.number(),
@@ -78,7 +104,7 @@ export const schedulerRouter = router({
       const [status] = await Promise.all([services.scheduler.status(), scan()]);
       const runs = await countRunsToday(services.redis, ids, services.config.SCHEDULER_TIMEZONE);
       return {
-        scheduler_status: status,
+        scheduler_status: visibleTo(ctx.actor, status),
         jobs,
         summary: {
           total: ids.length,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scheduleSchema, timezoneSchema } from '~/domain/job-definition';
 import { nextFireTimes } from '~/domain/schedule';
-import { publicProcedure, router } from '../trpc';
+import { viewerProcedure, router } from '../trpc';
 
 /** A pipe, so REST's number coercion does not turn "ten" into a 400-free NaN path. */
 const countSchema = z
@@ -12,7 +12,7 @@ const countSchema = z
   .transform((v) => v);
 
 export const schedulesRouter = router({
-  preview: publicProcedure
+  preview: viewerProcedure
     .meta({
       openapi: {
         method: 'POST',
