@@ -1,6 +1,7 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
+import { usePathname } from 'next/navigation';
 import {
   createContext,
   useContext,
@@ -44,10 +45,13 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
   const lastSeen = useRef<string | undefined>(undefined);
   const [resumeFrom, setResumeFrom] = useState<string | undefined>(undefined);
   const [everLive, setEverLive] = useState(false);
+  // The sign-in page has no session yet: a subscription there would only be refused.
+  const onLogin = usePathname() === '/login';
 
   const subscription = api.events.onChange.useSubscription(
     resumeFrom ? { lastEventId: resumeFrom } : undefined,
     {
+      enabled: !onLogin,
       onStarted: () => {
         setEverLive(true);
       },
