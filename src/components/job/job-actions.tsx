@@ -1,5 +1,6 @@
 'use client';
 
+import { useCan } from '~/components/auth/use-actor';
 import type { Job } from '~/trpc/shapes';
 import { useJobActions } from './use-job-actions';
 
@@ -13,6 +14,9 @@ export interface JobActionsProps {
 /** Run now, stop or start, edit, delete: each button names its job for screen readers. */
 export function JobActions({ job, onEdit, onDelete }: JobActionsProps) {
   const actions = useJobActions();
+  // Hidden from viewers (the server refuses them with 403 anyway).
+  const mayChange = useCan('editor');
+  if (!mayChange) return null;
   const name = <span className="sr-only"> {job.name}</span>;
   return (
     <div className="actions" data-notify-anchor>

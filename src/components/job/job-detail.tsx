@@ -11,6 +11,7 @@ import { ConfirmDelete } from '~/components/ui/confirm-delete';
 import { api } from '~/trpc/react';
 import type { Job } from '~/trpc/shapes';
 import { BackfillDialog } from './backfill-dialog';
+import { useCan } from '~/components/auth/use-actor';
 import { JobActions } from './job-actions';
 import { JobSettings } from './job-settings';
 import { JobState } from './job-state';
@@ -41,6 +42,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
   const [backfilling, setBackfilling] = useState(false);
   const [deleting, setDeleting] = useState<Job | null>(null);
   const actions = useJobActions();
+  const mayChange = useCan('editor');
   const onEdit = useCallback(() => setEditing(true), []);
   const onDelete = useCallback((j: Job) => setDeleting(j), []);
   const title = job.data?.name;
@@ -93,9 +95,11 @@ export function JobDetail({ jobId }: { jobId: string }) {
         </div>
         <div className="page-actions" data-notify-anchor>
           <JobActions job={data} onEdit={onEdit} onDelete={onDelete} />
-          <button type="button" onClick={() => setBackfilling(true)}>
-            Backfill…
-          </button>
+          {mayChange && (
+            <button type="button" onClick={() => setBackfilling(true)}>
+              Backfill…
+            </button>
+          )}
         </div>
       </div>
 

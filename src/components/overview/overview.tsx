@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { ChannelAlerts } from '~/components/settings/channel-alerts';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { JobFormDialog, preloadJobForm } from '~/components/job-form/job-form-dialog';
+import { useCan } from '~/components/auth/use-actor';
 import { useJobActions } from '~/components/job/use-job-actions';
 import { ConfirmDelete } from '~/components/ui/confirm-delete';
 import { Pagination } from '~/components/ui/pagination';
@@ -25,6 +26,7 @@ export function Overview() {
   const [editing, setEditing] = useState<Job | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Job | null>(null);
   const actions = useJobActions();
+  const mayChange = useCan('editor');
 
   // The search, filter, order and page live in the URL too, so a view can be linked or reloaded.
   // Read once on mount (the jobs arrive after it, so nothing shows unfiltered first), then
@@ -65,15 +67,17 @@ export function Overview() {
         <Link href="/data" className="button">
           Market data
         </Link>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setEditing('new')}
-          onMouseEnter={preloadJobForm}
-          onFocus={preloadJobForm}
-        >
-          New job
-        </button>
+        {mayChange && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setEditing('new')}
+            onMouseEnter={preloadJobForm}
+            onFocus={preloadJobForm}
+          >
+            New job
+          </button>
+        )}
       </div>
       <SummaryCards summary={dashboard.data?.summary} />
       <SchedulerLine status={dashboard.data?.scheduler_status} />
@@ -97,9 +101,11 @@ export function Overview() {
           <p className="muted">
             A job fetches daily prices for its symbols on a schedule and keeps them in Redis.
           </p>
-          <button type="button" className="primary" onClick={() => setEditing('new')}>
-            Create the first job
-          </button>
+          {mayChange && (
+            <button type="button" className="primary" onClick={() => setEditing('new')}>
+              Create the first job
+            </button>
+          )}
         </div>
       )}
       {all && all.length > 0 && (

@@ -11,8 +11,11 @@ import type { Context } from './context';
 export interface Meta extends OpenApiMeta {
   /** The least role that may call it (set by viewerProcedure, editorProcedure, adminProcedure). */
   role?: Role;
-  /** The audit log's action for a successful mutation, e.g. `job.create`. */
-  audit?: string;
+  /**
+   * The audit log's action for a successful mutation, e.g. `job.create`; `false` for a
+   * mutation that changes nothing (a preview taking a POST body).
+   */
+  audit?: string | false;
 }
 
 /** `{ path: "stock_ids.0", message }` for each bad field: the shape REST errors carry too. */

@@ -14,6 +14,8 @@ const countSchema = z
 export const schedulesRouter = router({
   preview: viewerProcedure
     .meta({
+      // A mutation only to take a body (POST): it changes nothing, so nothing to audit.
+      audit: false,
       openapi: {
         method: 'POST',
         path: '/scheduler/schedules/preview',
