@@ -158,8 +158,8 @@ export class RedisScripts {
     return result === 1;
   }
 
-  /** Stores a run, history capped; throws JobNotFoundError when its job is gone. */
-  async saveRun(run: Run, historyLimit: number): Promise<void> {
+  /** Stores a run (run-save-3.lua); false when its job no longer exists (nothing is written). */
+  async saveRun(run: Run, historyLimit: number): Promise<boolean> {
     const saved = await this.call<number>(
       'runSave',
       [keys.run(run.run_id), keys.jobRuns(run.job_id), keys.job(run.job_id)],
@@ -171,7 +171,7 @@ export class RedisScripts {
         keys.run(''),
       ],
     );
-    if (saved !== 1) throw new JobNotFoundError(run.job_id);
+    return saved === 1;
   }
 
   /** One step of a run (run-record-7.lua): the job's JSON afterwards, or null when it is gone. */

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { JobNotFoundError } from '../errors';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { Dispatcher } from './dispatcher';
@@ -130,7 +131,7 @@ export class JobScheduler {
       new Date(),
       { status: 'queued', progress: { done: 0, total: job.stock_ids.length } },
     );
-    await this.opts.runs.save(run);
+    if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
     await this.runQueue.addRun(run);
     await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
     return run;

@@ -39,8 +39,8 @@ export class RunHistory {
     return this.lock.take(jobId, runId, lockMs);
   }
 
-  /** Stores the run; throws JobNotFoundError when its job no longer exists. */
-  save(run: Run): Promise<void> {
+  /** Stores the run; false when its job no longer exists (nothing is written). */
+  save(run: Run): Promise<boolean> {
     return this.scripts.saveRun(run, this.limit);
   }
 
