@@ -8,7 +8,14 @@ import { ConnectionStatus } from '~/components/live/connection-status';
 import { LiveUpdates } from '~/components/live/live-updates';
 import { Notifications } from '~/components/ui/notifications';
 import { TRPCReactProvider } from '~/trpc/react';
-import './globals.css';
+// The dashboard's styles, one file a part, in cascade order (later parts override earlier ones).
+import './styles/1-base.css';
+import './styles/2-controls-overview.css';
+import './styles/3-tables-badges-dialogs.css';
+import './styles/4-form.css';
+import './styles/5-detail-notifications.css';
+import './styles/6-small-screens.css';
+import './styles/7-market-data.css';
 
 export const metadata: Metadata = {
   title: 'Stock Scheduler',
