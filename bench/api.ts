@@ -1,7 +1,9 @@
 /**
  * `npm run bench:api`: with 10,000 jobs in Redis, latency of GET /scheduler/jobs (all of
  * them), of jobs.get and of jobs.create over HTTP against the real server, and the naive list
- * (GET the index, then one GET per job, one after the other) in the same run.
+ * (GET the index, then one GET per job, one after the other) in the same run; then the cost of
+ * authentication: jobs.get and GET /scheduler/jobs in local mode, then with an API token (and
+ * jobs.get with a session) once an account exists, on the same server and data.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -94,7 +96,55 @@ try {
     for (const id of index) jobs.push(JSON.parse((await client.get(`scheduler:job:${id}`))!));
     if (jobs.length < JOBS) throw new Error('short naive list');
   });
+  // Authentication's cost: the same requests in local mode (above: no credentials, loopback),
+  // then once an account exists, with an API token, on the same server and data.
+  const getOnce = (headers: Record<string, string>) =>
+    fetch(
+      `${app.url}/api/trpc/jobs.get?input=${encodeURIComponent(JSON.stringify({ job_id: ids[Math.floor(Math.random() * ids.length)] }))}`,
+      { headers },
+    ).then((r) => r.json());
+  const listFull = async (headers: Record<string, string>) => {
+    const res = await fetch(`${app.url}/scheduler/jobs`, { headers });
+    await res.arrayBuffer();
+  };
+  const page50 = (headers: Record<string, string>) =>
+    fetch(`${app.url}/scheduler/jobs?limit=50`, { headers }).then((r) => r.arrayBuffer());
+  const auth = { get: {}, list: {}, page: {} } as Record<string, Record<string, unknown>>;
+  auth.get!.local = await measure(ROUNDS * 4, () => getOnce({}));
+  auth.list!.local = await measure(ROUNDS, () => listFull({}));
+  auth.page!.local = await measure(ROUNDS * 4, () => page50({}));
+  const setup = await fetch(`${app.url}/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'bench@example.com',
+      name: 'Bench',
+      password: 'bench password 123',
+    }),
+  });
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+  const { token } = (await (
+    await fetch(`${app.url}/scheduler/tokens`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench', role: 'viewer' }),
+    })
+  ).json()) as { token: string };
+  const withToken = { authorization: `Bearer ${token}` };
+  auth.get!.token = await measure(ROUNDS * 4, () => getOnce(withToken));
+  auth.list!.token = await measure(ROUNDS, () => listFull(withToken));
+  auth.page!.token = await measure(ROUNDS * 4, () => page50(withToken));
+  auth.get!.session = await measure(ROUNDS * 4, () => getOnce({ cookie }));
+
   const result = {
+    load_average: os.loadavg().map((l) => +l.toFixed(1)),
+    'auth: jobs.get, local mode': auth.get!.local,
+    'auth: jobs.get, API token': auth.get!.token,
+    'auth: jobs.get, session': auth.get!.session,
+    'auth: GET /scheduler/jobs (all), local mode': auth.list!.local,
+    'auth: GET /scheduler/jobs (all), API token': auth.list!.token,
+    'auth: GET /scheduler/jobs?limit=50, local mode': auth.page!.local,
+    'auth: GET /scheduler/jobs?limit=50, API token': auth.page!.token,
     machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     jobs: JOBS,
     'GET /scheduler/jobs (all, unchanged)': list,
