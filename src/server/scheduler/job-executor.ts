@@ -9,6 +9,8 @@ import { fetchWithRetries, messageOf } from '../market-data/fetch-with-retries';
 import type { MarketDataProvider } from '../market-data/provider';
 import { RateLimiter } from '../market-data/rate-limiter';
 import { SharedFetch, type SharingStats } from '../market-data/shared-fetch';
+import { SeriesStore } from '../market-data/series-store';
+import { syncSeries } from '../market-data/series-sync';
 import { StockDataStore, toRecord } from '../market-data/stock-data-store';
 import type { SymbolOutcome } from '~/domain/job-definition';
 
@@ -38,6 +40,8 @@ export interface JobExecutorOptions {
   logger?: Logger;
   /** Where records go; by default a StockDataStore on `redis`. */
   store?: StockDataStore;
+  /** The per-symbol series each fetch is merged into; by default a SeriesStore on `redis`. */
+  series?: SeriesStore;
 }
 
 /** What this executor did, for benchmarks and tests. */
@@ -63,6 +67,7 @@ export class JobExecutor {
   private readonly config: ExecutorConfig;
   private readonly logger: Logger | undefined;
   private readonly store: StockDataStore;
+  private readonly series: SeriesStore;
   private readonly limiter: RateLimiter;
   private readonly shared: SharedFetch<RunRequest>;
 
@@ -76,6 +81,7 @@ export class JobExecutor {
     this.config = opts.config;
     this.logger = opts.logger;
     this.store = opts.store ?? new StockDataStore(opts.redis);
+    this.series = opts.series ?? new SeriesStore(opts.redis);
     this.limiter = new RateLimiter({
       redis: opts.redis,
       provider: opts.provider.name,
@@ -158,20 +164,7 @@ export class JobExecutor {
     req: RunRequest,
     signal: AbortSignal,
   ): Promise<SymbolOutcome> {
-    const result = await fetchWithRetries(
-      {
-        provider: this.provider,
-        limiter: this.limiter,
-        maxAttempts: this.config.PROVIDER_MAX_ATTEMPTS,
-        backoffMs: this.config.PROVIDER_BACKOFF_MS,
-        logger: this.logger,
-        onRequest: () => this.stats.providerRequests++,
-      },
-      symbol,
-      req.start,
-      req.end,
-      signal,
-    );
+    const result = await this.fetch(symbol, req.start, req.end, signal);
     if ('error' in result) return { symbol, status: 'error', error: result.error };
     const record = toRecord(
       { ...result.history, symbol },
@@ -183,11 +176,65 @@ export class JobExecutor {
         run_id: req.run_id,
       },
     );
+    let key: string;
     try {
-      const key = await this.store.save(record);
-      return { symbol, status: 'ok', bars: record.bars.length, key };
+      key = await this.store.save(record);
     } catch (error) {
       return { symbol, status: 'error', error: `could not store the data: ${messageOf(error)}` };
+    }
+    await this.mergeIntoSeries(symbol, result.history, record.fetched_at, req, signal);
+    return { symbol, status: 'ok', bars: record.bars.length, key };
+  }
+
+  /** One symbol over [start, end], within the shared rate limit, retried where that helps. */
+  private fetch(symbol: string, start: string, end: string, signal: AbortSignal) {
+    return fetchWithRetries(
+      {
+        provider: this.provider,
+        limiter: this.limiter,
+        maxAttempts: this.config.PROVIDER_MAX_ATTEMPTS,
+        backoffMs: this.config.PROVIDER_BACKOFF_MS,
+        logger: this.logger,
+        onRequest: () => this.stats.providerRequests++,
+      },
+      symbol,
+      start,
+      end,
+      signal,
+    );
+  }
+
+  /**
+   * Merges a stored fetch into the symbol's series (CONTRACT section 8). The per-run record is
+   * already written, so the symbol's outcome stays ok whatever happens here: a series that
+   * cannot take the fetch (Redis full, the whole-history fetch after a new split failing) stays
+   * as it was, consistent, and the next fetch merges again; that is logged, not hidden.
+   */
+  private async mergeIntoSeries(
+    symbol: string,
+    history: Parameters<typeof syncSeries>[1],
+    fetchedAt: string,
+    req: RunRequest,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      const synced = await syncSeries(
+        this.series,
+        { ...history, symbol },
+        fetchedAt,
+        req.start,
+        req.end,
+        (start, end) => this.fetch(symbol, start, end, signal),
+      );
+      if (synced.status === 'failed') {
+        this.logger?.warn('Series not updated', {
+          symbol,
+          run_id: req.run_id,
+          error: synced.error,
+        });
+      }
+    } catch (error) {
+      this.logger?.warn('Series not updated', { symbol, run_id: req.run_id, error });
     }
   }
 }
