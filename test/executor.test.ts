@@ -12,6 +12,7 @@ import {
   type ReplayServer,
 } from '../src/replay/replay-server';
 import { keys } from '../src/server/keys';
+import { SeriesStore } from '../src/server/market-data/series-store';
 import { StockDataStore, type StockDataRecord } from '../src/server/market-data/stock-data-store';
 import { createProvider } from '../src/server/market-data/yahoo';
 import {
@@ -435,5 +436,26 @@ describe('sharing requests', () => {
     await ex.execute(run(['META'], '2026-06-01', '2026-06-30'));
     await ex.execute(run(['META'], '2026-06-01', '2026-06-30'));
     expect(synthetic.stats.total).toBe(2);
+  });
+});
+
+describe('a run feeds the series', () => {
+  it('MSFT over a year: the series holds the run record bar for bar, and its dividends', async () => {
+    const result = await executor().execute(run(['MSFT'], '2021-02-01', '2022-01-31'));
+    expect(result.status).toBe('completed');
+    const record = await stored(result.symbols[0]!.key!);
+    const series = new SeriesStore(client);
+    const bars = await series.bars('MSFT', '2021-02-01', '2022-01-31');
+    expect(bars.map((b) => [b.date, b.close, b.adj_close, b.volume])).toEqual(
+      record.bars.map((b) => [b.date, b.close, b.adj_close, b.volume]),
+    );
+    expect((await series.meta('MSFT'))?.first_date).toBe(record.bars[0]!.date);
+    expect((await series.events('MSFT')).dividends).toHaveLength(4);
+  });
+
+  it('a symbol that fails stores nothing in the series', async () => {
+    const result = await executor().execute(run(['SI']));
+    expect(result.status).toBe('failed');
+    expect(await new SeriesStore(client).meta('SI')).toBeNull();
   });
 });
