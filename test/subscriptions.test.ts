@@ -22,6 +22,9 @@ beforeAll(async () => {
   app = await startApp({
     env: { REDIS_URL: redis.url, SUBSCRIPTIONS_MAX: String(SUBSCRIPTIONS) },
   });
+  // The port is bound before the scheduler starts: count the clients once its connections
+  // (queue, worker, heartbeats, notifier) are open, so only the subscriptions' cost is measured.
+  await app.waitForLog(/Scheduler loop started/);
 });
 
 afterAll(async () => {
