@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { Redis } from 'ioredis';
 import type { DailyBar } from '../src/server/market-data/provider';
 import { SeriesStore } from '../src/server/market-data/series-store';
@@ -39,13 +39,19 @@ test.beforeAll(async () => {
   await redis.quit();
 });
 
+/** The symbol page with its chart drawn. */
+async function openChart(page: Page) {
+  await page.goto(`/data/${SYMBOL}`);
+  const chart = page.getByTestId('series-chart');
+  await expect(chart.locator('canvas').first()).toBeVisible();
+  return chart;
+}
+
 test('the symbol chart overlays SMA and EMA lines, their last values as the API gives them', async ({
   page,
   request,
 }) => {
-  await page.goto(`/data/${SYMBOL}`);
-  const chart = page.getByTestId('series-chart');
-  await expect(chart.locator('canvas').first()).toBeVisible();
+  const chart = await openChart(page);
   await expect(chart).toHaveAttribute('data-overlays', '');
 
   const picker = page.getByRole('group', { name: 'Moving averages' });
@@ -74,13 +80,51 @@ test('the symbol chart overlays SMA and EMA lines, their last values as the API 
   await expect(legend).not.toContainText('SMA 50');
 });
 
+test('RSI 14 shows in a lower pane with its last value as the API gives it', async ({
+  page,
+  request,
+}) => {
+  const chart = await openChart(page);
+  await expect(chart).not.toHaveAttribute('data-rsi', /./);
+  const heightBefore = (await chart.boundingBox())!.height;
+
+  await page
+    .getByRole('group', { name: 'Lower pane' })
+    .getByLabel(/RSI 14/)
+    .check();
+  const api = await request.get(`/scheduler/data/${SYMBOL}/indicators?names=rsi:14`);
+  const body = (await api.json()) as {
+    indicators: Record<string, { date: string; value: number | null }[]>;
+  };
+  const points = body.indicators['rsi:14']!.filter((p) => p.value !== null);
+  await expect(chart).toHaveAttribute('data-rsi', String(points.length));
+  await expect(chart).toHaveAttribute('aria-label', /RSI 14 below, guides at 30 and 70/);
+  const last = points.at(-1)!;
+  await expect(page.getByTestId('rsi-legend')).toContainText(
+    `RSI 14: ${last.value!.toFixed(2)} on ${last.date}`,
+  );
+  // The pane adds room below the candles instead of squeezing them.
+  expect((await chart.boundingBox())!.height).toBeGreaterThan(heightBefore);
+
+  await page
+    .getByRole('group', { name: 'Lower pane' })
+    .getByLabel(/RSI 14/)
+    .uncheck();
+  await expect(chart).not.toHaveAttribute('data-rsi', /./);
+  await expect(page.getByTestId('rsi-legend')).toHaveCount(0);
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`axe finds nothing serious with overlays drawn (${colorScheme})`, async ({ page }) => {
+  test(`axe finds nothing serious with overlays and RSI drawn (${colorScheme})`, async ({
+    page,
+  }) => {
     await page.emulateMedia({ colorScheme });
     await page.goto(`/data/${SYMBOL}`);
     await expect(page.getByTestId('series-chart').locator('canvas').first()).toBeVisible();
     await page.getByLabel('SMA 200').check();
     await expect(page.getByTestId('series-chart')).toHaveAttribute('data-overlays', 'sma:200');
+    await page.getByLabel(/RSI 14/).check();
+    await expect(page.getByTestId('series-chart')).toHaveAttribute('data-rsi', /^\d+$/);
     expect(await seriousViolations(page)).toEqual([]);
   });
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import { createCandleChart, cssVar } from '~/components/ui/chart-theme';
+import { addGuidedPane, createCandleChart, cssVar } from '~/components/ui/chart-theme';
 import type * as LightweightCharts from 'lightweight-charts';
 import type { IChartApi, ISeriesApi } from 'lightweight-charts';
 import type { SeriesBars } from '~/trpc/shapes';
 import type { OverlayLine } from './overlays';
+import { RSI, type RsiLine } from './rsi';
 
 export const RANGES = [
   { label: '1M', months: 1 },
@@ -39,10 +40,13 @@ export function SeriesChart({
   data,
   range,
   overlays = [],
+  rsi = null,
 }: {
   data: SeriesBars;
   range: RangeLabel;
   overlays?: OverlayLine[];
+  /** RSI in a lower pane, or null for none. */
+  rsi?: RsiLine | null;
 }) {
   const container = useRef<HTMLDivElement>(null);
   const chartRef = useRef<IChartApi | null>(null);
@@ -51,6 +55,7 @@ export function SeriesChart({
   // Bumped when a chart is made, so the overlay effect draws on a chart that mounts late.
   const [chartVersion, setChartVersion] = useState(0);
   const [drawn, setDrawn] = useState('');
+  const [rsiDrawn, setRsiDrawn] = useState(0);
   const rangeRef = useRef(range);
   const [failed, setFailed] = useState<string | null>(null);
   const first = data.bars[0]?.date ?? data.start;
@@ -129,17 +134,35 @@ export function SeriesChart({
     setDrawn(drawnNames.join(','));
   }, [overlays, chartVersion]);
 
+  useEffect(() => {
+    const chart = chartRef.current;
+    const lib = libRef.current;
+    if (!chart || !lib || !rsi) return setRsiDrawn(0);
+    const pane = addGuidedPane(lib, chart, rsi.points, {
+      guides: RSI.guides,
+      height: 120,
+      title: RSI.label,
+    });
+    // What the pane holds, in data-rsi (tests wait on it): the number of points drawn.
+    setRsiDrawn(pane.line.data().length);
+    return () => {
+      // The chart itself may have gone first (a new answer); then the pane went with it.
+      if (chartRef.current === chart) pane.remove();
+    };
+  }, [rsi, chartVersion]);
+
   return (
     <>
       <div
         ref={container}
-        className="chart chart-tall"
+        className={`chart chart-tall${rsi ? ' chart-with-pane' : ''}`}
         data-testid="series-chart"
         data-range={range}
         data-bars={data.bars.length}
         data-overlays={drawn}
+        data-rsi={rsiDrawn || undefined}
         role="img"
-        aria-label={`Daily prices of ${data.symbol} from ${first} to ${last}, ${data.splits.length} splits and ${data.dividends.length} dividends marked${overlays.length ? `, with ${overlays.map((o) => o.label).join(', ')}` : ''}`}
+        aria-label={`Daily prices of ${data.symbol} from ${first} to ${last}, ${data.splits.length} splits and ${data.dividends.length} dividends marked${overlays.length ? `, with ${overlays.map((o) => o.label).join(', ')}` : ''}${rsi ? `; ${RSI.label} below, guides at ${RSI.guides.join(' and ')}` : ''}`}
       />
       {failed && <p className="error-text">The chart could not be drawn: {failed}</p>}
     </>

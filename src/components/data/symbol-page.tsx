@@ -8,6 +8,7 @@ import { api } from '~/trpc/react';
 import { OVERLAYS, overlayLine, type OverlayName } from './overlays';
 import { RANGES, type RangeLabel } from './series-chart';
 import { QualityList } from './quality-list';
+import { RSI, rsiLine, rsiWords } from './rsi';
 
 const SeriesChart = dynamic(() => import('./series-chart').then((m) => m.SeriesChart), {
   ssr: false,
@@ -35,6 +36,13 @@ export function SymbolPage({ symbol }: { symbol: string }) {
         : [],
     [data, shown],
   );
+  const [showRsi, setShowRsi] = useState(false);
+  const indicators = api.data.indicators.useQuery(
+    { symbol, names: RSI.name, price: adjust === 'all' ? 'adj_close' : 'close' },
+    { enabled: showRsi && !!data, staleTime: 60_000 },
+  );
+  const rsiData = indicators.data?.indicators[RSI.name];
+  const rsi = useMemo(() => (showRsi && rsiData ? rsiLine(rsiData) : null), [showRsi, rsiData]);
   const toggle = (name: OverlayName, on: boolean) =>
     setShown((list) => (on ? [...list, name] : list.filter((n) => n !== name)));
 
@@ -137,7 +145,26 @@ export function SymbolPage({ symbol }: { symbol: string }) {
               </label>
             ))}
           </fieldset>
-          <SeriesChart data={data} range={range} overlays={lines} />
+          <fieldset className="segmented overlay-picker" aria-label="Lower pane">
+            <label>
+              <input
+                type="checkbox"
+                checked={showRsi}
+                onChange={(e) => setShowRsi(e.target.checked)}
+              />
+              {RSI.label} (guides at {RSI.guides.join(' and ')})
+            </label>
+          </fieldset>
+          <SeriesChart data={data} range={range} overlays={lines} rsi={rsi} />
+          {showRsi && (
+            <p className="muted" role="status" data-testid="rsi-legend">
+              {indicators.isError
+                ? `${RSI.label} could not be read: ${indicators.error.message}`
+                : rsi
+                  ? rsiWords(rsi)
+                  : `Reading ${RSI.label}…`}
+            </p>
+          )}
           {lines.length > 0 && (
             <ul className="overlay-legend" aria-label="Moving averages on the last bar">
               {lines.map((l) => (

@@ -62,3 +62,47 @@ export function createCandleChart(
   };
   return { chart, candles, up, down, remove };
 }
+
+/**
+ * A line in a pane of its own below the candles, on a fixed 0..100 scale with dashed guide
+ * lines (RSI's 30 and 70). The guides and the line take the theme's colours again when the
+ * scheme changes; `remove` takes the line off, and the library drops its emptied pane.
+ */
+export function addGuidedPane(
+  lib: ChartLibrary,
+  chart: LightweightCharts.IChartApi,
+  points: readonly { time: string; value: number }[],
+  { guides, height, title }: { guides: readonly number[]; height: number; title: string },
+) {
+  const line = chart.addSeries(
+    lib.LineSeries,
+    {
+      lineWidth: 2,
+      priceLineVisible: false,
+      lastValueVisible: true,
+      title,
+      autoscaleInfoProvider: () => ({ priceRange: { minValue: 0, maxValue: 100 } }),
+    },
+    1,
+  );
+  line.setData(points.map((p) => ({ time: p.time, value: p.value })));
+  line.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.08 } });
+  const lines = guides.map((price) =>
+    line.createPriceLine({ price, lineWidth: 1, lineStyle: 2, axisLabelVisible: true, title: '' }),
+  );
+  const paint = () => {
+    line.applyOptions({ color: cssVar('--accent', '#2459d6') });
+    for (const guide of lines) guide.applyOptions({ color: cssVar('--muted', '#545b68') });
+  };
+  paint();
+  chart.panes()[1]?.setHeight(height);
+  const scheme = window.matchMedia('(prefers-color-scheme: dark)');
+  scheme.addEventListener('change', paint);
+  return {
+    line,
+    remove: () => {
+      scheme.removeEventListener('change', paint);
+      chart.removeSeries(line);
+    },
+  };
+}
