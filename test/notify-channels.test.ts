@@ -5,10 +5,10 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import type { Logger } from '../src/server/logger';
 import { createRedis } from '../src/server/redis/connection';
 import { createServices, type Services } from '../src/server/services';
 import { serveApi } from './support/app-handler-server';
+import { capturingLogger } from './support/capturing-logger';
 import { api, waitFor } from './support/http';
 import { startTestRedis, type TestRedis } from './support/redis-server';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
@@ -22,18 +22,6 @@ let hook: WebhookReceiver;
 let smtp: SmtpSink;
 const logLines: string[] = [];
 const SECRET = 'webhook-secret-7f3a9c';
-
-function capturingLogger(fields: Record<string, unknown> = {}): Logger {
-  const write = (level: string) => (msg: string, f?: Record<string, unknown>) =>
-    void logLines.push(JSON.stringify({ level, msg, ...fields, ...f }));
-  return {
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    child: (more) => capturingLogger({ ...fields, ...more }),
-  };
-}
 
 interface Delivery {
   delivery_id: string;
@@ -78,7 +66,7 @@ beforeAll(async () => {
     NOTIFY_TIMEOUT_MS: '1000',
     PUBLIC_URL: 'http://scheduler.example.com',
   });
-  services = createServices(config, capturingLogger(), createRedis(redis.url));
+  services = createServices(config, capturingLogger(logLines), createRedis(redis.url));
   await services.startScheduler({ dispatch: false });
   server = await serveApi(services);
   base = server.base;

@@ -102,3 +102,5 @@ export const keys = {
 
 /** The events stream is trimmed to about this many entries (XADD MAXLEN ~). */
 export const EVENTS_MAXLEN = '10000';
+/** Domain events kept in the notification stream (acknowledged ones are only history). */
+export const NOTIFY_EVENTS_MAXLEN = '100000';

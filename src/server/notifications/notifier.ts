@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
 import type { Job, Run } from '~/domain/job-definition';
 import type { Logger } from '../logger';
-import { keys } from '../keys';
+import { keys, NOTIFY_EVENTS_MAXLEN } from '../keys';
 import { EmailSender } from './adapters/email';
 import type { ChannelStore, StoredChannel } from './channel-store';
 import { attemptDelivery, backoffDelay } from './delivery-worker';
@@ -16,8 +16,6 @@ import { fanOut, type DeliveryJob, type FanOutDeps } from './fan-out';
 import type { NotifyEvent } from './messages';
 import { claimStale, findStale, staleCount } from './stale-data';
 
-/** Domain events kept in the stream (acknowledged ones are only history). */
-const STREAM_MAXLEN = '100000';
 const SUMMARY_CHECK_MS = 30_000;
 
 export interface NotifierOptions {
@@ -102,7 +100,7 @@ export class Notifier {
       keys.notifyEvents,
       'MAXLEN',
       '~',
-      STREAM_MAXLEN,
+      NOTIFY_EVENTS_MAXLEN,
       '*',
       'data',
       JSON.stringify(event),

@@ -14,7 +14,7 @@ const FILES = {
   fireClaim: 'fire-claim-5.lua',
   fireDrop: 'fire-drop-1.lua',
   runSave: 'run-save-3.lua',
-  runRecord: 'run-record-7.lua',
+  runRecord: 'run-record-9.lua',
   runBegin: 'run-begin-3.lua',
   runLockRenew: 'run-lock-renew-1.lua',
   runLockRelease: 'run-lock-release-1.lua',

@@ -8,7 +8,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { JobStatus, Run } from '~/domain/job-definition';
 import type { RunEvent } from '~/domain/change-events';
 import { JobExistsError, JobNotFoundError } from '../errors';
-import { EVENTS_MAXLEN, keys } from '../keys';
+import { EVENTS_MAXLEN, keys, NOTIFY_EVENTS_MAXLEN } from '../keys';
 import { defineScripts, invoke, type Command } from './script-commands';
 
 const msOrEmpty = (d: Date | null | undefined) => (d ? String(d.getTime()) : '');
@@ -174,7 +174,11 @@ export class RedisScripts {
     return saved === 1;
   }
 
-  /** One step of a run (run-record-7.lua): the job's JSON afterwards, or null when it is gone. */
+  /**
+   * One step of a run (run-record-9.lua): the job's JSON afterwards, or null when it is gone. A
+   * finished step whose outcome differs from the job's last one appends its alert (run.failed,
+   * run.partial, run.recovered) to the notification events in the same step.
+   */
   recordRun(step: RunRecordStep): Promise<string | null> {
     const { run } = step;
     return this.call<string | null>(
@@ -187,6 +191,8 @@ export class RedisScripts {
         keys.jobsVersion,
         keys.jobLock(run.job_id),
         keys.due,
+        keys.notifyEvents,
+        keys.jobLastSuccess,
       ],
       [
         JSON.stringify(run),
@@ -202,6 +208,9 @@ export class RedisScripts {
         EVENTS_MAXLEN,
         msOrEmpty(step.nextRun),
         step.nextRun ? JSON.stringify(step.nextRun.toISOString()) : '',
+        run.finished_at ?? '',
+        run.finished_at ? String(Date.parse(run.finished_at)) : '',
+        NOTIFY_EVENTS_MAXLEN,
       ],
     );
   }

@@ -3,7 +3,7 @@
   caller read, records the pending fire, and (for a fire time already past) writes the new
   next_run into the job's JSON, all in one step: of all the instances that read the same fire
   time, exactly one gets 1. A fire claimed ahead of its time keeps next_run until its run starts
-  (run-record-7.lua moves it on).
+  (run-record-9.lua moves it on).
 
   KEYS[1] the due set
   KEYS[2] the pending fires (hash)

@@ -1,6 +1,8 @@
 --[[
   One step of a run, in one round trip: the run record saved (history capped), the job's status
-  fields set, the change event appended, and, at the end, the job's run lock released. A run of
+  fields set, the change event appended, and, at the end, the job's run lock released. A
+  finished run whose outcome differs from the job's last one also appends its alert to the
+  notification events (includes/notify-outcome.lua). A run of
   a job deleted meanwhile writes nothing (but still frees its lock).
 
   A scheduled fire claimed ahead of its time left the job's next_run on it; its run moves
@@ -13,6 +15,8 @@
   KEYS[5] the jobs version
   KEYS[6] the job's run lock
   KEYS[7] the due set
+  KEYS[8] the notification events stream (run.failed, run.partial, run.recovered)
+  KEYS[9] the jobs' last success (hash)
   ARGV[1] run JSON
   ARGV[2] started ms
   ARGV[3] run id
@@ -26,6 +30,9 @@
   ARGV[11] events stream maxlen
   ARGV[12] the job's next fire ms, '' leaves next_run
   ARGV[13] the same as JSON (a quoted ISO string)
+  ARGV[14] the run's finished_at (ISO), for a finished step that sets the job's status
+  ARGV[15] the same in ms
+  ARGV[16] notification events stream maxlen
   Returns the job's JSON as stored afterwards, or false when the job does not exist
 ]]
 --- @include "save-run"
@@ -33,6 +40,7 @@
 --- @include "write-job"
 --- @include "append-event"
 --- @include "release-lock"
+--- @include "notify-outcome"
 local job = redis.call('GET', KEYS[3])
 if job then
   saveRun(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -43,6 +51,9 @@ if job then
     changed = true
   end
   if ARGV[8] ~= '' then
+    if ARGV[6] == 'finished' and ARGV[9] ~= '' then
+      notifyOutcome(job, ARGV[8], ARGV[7], ARGV[3], ARGV[14], ARGV[15], KEYS[8], KEYS[9], ARGV[16])
+    end
     job = setRunStatus(job, ARGV[8], ARGV[9])
     changed = true
   end
