@@ -78,6 +78,8 @@ describe('the seed scenario', () => {
       status: 'pending',
       last_run: null,
       last_run_status: null,
+      task: 'fetch',
+      analysis: null,
     });
     const next = new Date(got.body.next_run);
     expect(next.getTime()).toBeGreaterThan(Date.now());

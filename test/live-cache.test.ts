@@ -28,8 +28,10 @@ function job(id: string, patch: Partial<Job> = {}): Job {
     last_run: null,
     next_run: null,
     last_run_status: null,
+    task: 'fetch',
+    analysis: null,
     ...patch,
-  } as Job;
+  };
 }
 
 function run(id: string, jobId: string): Run {

@@ -4,6 +4,7 @@
  * browser's forms validate with exactly the rules the server enforces.
  */
 import { z } from 'zod';
+import { analysisSchema, storedAnalysisSchema, taskAnalysisError, taskSchema } from './analysis';
 import { getCalendar } from './calendars';
 import { cronError } from './cron-rules';
 import { nameCharacterError, quoteInput } from './text-rules';
@@ -194,6 +195,8 @@ const jobFields = {
   timezone: timezoneSchema.optional(),
   lookback_days: lookbackDaysSchema.optional(),
   is_active: isActiveSchema.optional(),
+  task: taskSchema.optional(),
+  analysis: analysisSchema.nullable().optional(),
 };
 
 function exactlyOneScheduleForm(
@@ -221,7 +224,11 @@ function exactlyOneScheduleForm(
 /** What `jobs.create` and `POST /scheduler/jobs` accept. */
 export const jobCreateSchema = z
   .strictObject(jobFields, { error: 'must be a JSON object' })
-  .superRefine((value, ctx) => exactlyOneScheduleForm(value, ctx, true));
+  .superRefine((value, ctx) => {
+    exactlyOneScheduleForm(value, ctx, true);
+    const error = taskAnalysisError(value.task ?? 'fetch', value.analysis ?? null);
+    if (error) ctx.addIssue({ code: 'custom', path: [error.path], message: error.message });
+  });
 export type JobCreateInput = z.input<typeof jobCreateSchema>;
 export type JobCreate = z.output<typeof jobCreateSchema>;
 
@@ -234,6 +241,8 @@ export const jobUpdateFields = z.strictObject({
   timezone: jobFields.timezone,
   lookback_days: jobFields.lookback_days,
   is_active: jobFields.is_active,
+  task: jobFields.task,
+  analysis: jobFields.analysis,
 });
 export const jobUpdateSchema = jobUpdateFields.superRefine((value, ctx) =>
   exactlyOneScheduleForm(value, ctx, false),
@@ -284,6 +293,9 @@ export const jobSchema = z.object({
   last_run: isoDateTime.nullable(),
   next_run: isoDateTime.nullable(),
   last_run_status: runStatusSchema.nullable(),
+  /** Section 11; a job stored before these fields existed reads as a fetch job. */
+  task: taskSchema.default('fetch'),
+  analysis: storedAnalysisSchema.nullable().default(null),
 });
 export type Job = z.infer<typeof jobSchema>;
 

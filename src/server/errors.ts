@@ -14,3 +14,14 @@ export class JobExistsError extends Error {
     super(`Job ${jobId} already exists`);
   }
 }
+
+/** A change that breaks a rule between fields and the stored job (a 400 naming the field). */
+export class JobInputError extends Error {
+  override name = 'JobInputError';
+  constructor(
+    readonly path: string,
+    readonly rule: string,
+  ) {
+    super(`${path}: ${rule}`);
+  }
+}

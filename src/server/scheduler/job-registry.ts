@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { JobNotFoundError } from '../errors';
+import { JobInputError, JobNotFoundError } from '../errors';
 import { keys } from '../keys';
 import { RedisScripts, type DueChange } from '../redis/scripts';
+import { taskAnalysisError } from '~/domain/analysis';
 import type { JobEvent } from '~/domain/change-events';
 import {
   normaliseSchedule,
@@ -13,7 +14,7 @@ import {
 } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 
-export { JobNotFoundError } from '../errors';
+export { JobInputError, JobNotFoundError } from '../errors';
 
 export interface ListOptions {
   limit?: number | undefined;
@@ -66,6 +67,8 @@ export class JobRegistry {
       last_run: null,
       next_run: isoOrNull(next),
       last_run_status: null,
+      task: input.task ?? 'fetch',
+      analysis: input.analysis ?? null,
     };
     await this.scripts.createJob({
       jobId: job.job_id,
@@ -183,6 +186,7 @@ export class JobRegistry {
         ...(patch.timezone !== undefined && { timezone: patch.timezone }),
         ...(patch.lookback_days !== undefined && { lookback_days: patch.lookback_days }),
         ...(patch.is_active !== undefined && { is_active: patch.is_active }),
+        ...taskPatch(job, patch),
       };
       // A trading-days schedule runs in its exchange's zone, and its runs' dates are taken there.
       updated.timezone = scheduleTimezone(updated.schedule) ?? updated.timezone;
@@ -249,6 +253,19 @@ export class JobRegistry {
   async delete(jobId: string): Promise<boolean> {
     return this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
   }
+}
+
+/**
+ * The task and analysis a patch leaves: turning a job into a fetch job drops its analysis;
+ * anything else must keep the rule (an analyze job has an analysis, a fetch job none).
+ */
+function taskPatch(job: Job, patch: JobUpdate): Pick<Job, 'task' | 'analysis'> {
+  const task = patch.task ?? job.task ?? 'fetch';
+  const kept = patch.task === 'fetch' ? null : (job.analysis ?? null);
+  const analysis = patch.analysis !== undefined ? patch.analysis : kept;
+  const error = taskAnalysisError(task, analysis);
+  if (error) throw new JobInputError(error.path, error.message);
+  return { task, analysis };
 }
 
 function eventJson(action: JobEvent['action'], jobId: string, job: Job | null): string {

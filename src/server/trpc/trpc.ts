@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { ZodError } from 'zod';
+import { JobInputError } from '../errors';
 import { RedisStateError, redisTrouble } from '../redis-errors';
 import { roleAllows, type Role } from '../door/actor';
 import { auditActor } from '../door/audit-log';
@@ -20,6 +21,7 @@ export interface Meta extends OpenApiMeta {
 
 /** `{ path: "stock_ids.0", message }` for each bad field: the shape REST errors carry too. */
 export function issuesOf(error: unknown): { path: string; message: string }[] | undefined {
+  if (error instanceof JobInputError) return [{ path: error.path, message: error.rule }];
   if (!(error instanceof ZodError)) return undefined;
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),

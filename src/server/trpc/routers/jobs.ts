@@ -9,7 +9,7 @@ import {
   runSchema,
   type Job,
 } from '~/domain/job-definition';
-import { JobNotFoundError } from '../../scheduler/job-registry';
+import { JobInputError, JobNotFoundError } from '../../scheduler/job-registry';
 import { editorProcedure, router, viewerProcedure } from '../trpc';
 
 const byId = z.object({ job_id: jobIdSchema });
@@ -59,13 +59,19 @@ export const listInput = z
  */
 export const restListInput = z.object({ limit: count(1, 1_000_000).optional(), ...listFields });
 
-/** Turns the registry's not-found into tRPC's, so REST answers 404. */
+/**
+ * Turns the registry's not-found into tRPC's, so REST answers 404, and a rule between a
+ * patch and the stored job into a 400 whose issues name the field, as zod's would.
+ */
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
     if (error instanceof JobNotFoundError) {
       throw new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
+    }
+    if (error instanceof JobInputError) {
+      throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
     }
     throw error;
   }
