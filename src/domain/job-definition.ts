@@ -6,8 +6,12 @@
 import { z } from 'zod';
 import { analysisSchema, storedAnalysisSchema, taskAnalysisError, taskSchema } from './analysis';
 import { getCalendar } from './calendars';
+import { afterScheduleSchema, storedAfterScheduleSchema } from './after-schedule';
 import { cronError } from './cron-rules';
 import { nameCharacterError, quoteInput } from './text-rules';
+
+export * from './after-schedule';
+export * from './run-range';
 
 /**
  * CONTRACT.md's pattern, `^[A-Z0-9][A-Z0-9.\-=^]{0,19}$`, with one widening its own examples
@@ -17,7 +21,6 @@ export const SYMBOL_PATTERN = /^(?=.{1,20}$)\^?[A-Z0-9][A-Z0-9.\-=^]*$/;
 export const TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidTimeZone(zone: string): boolean {
   try {
@@ -137,10 +140,10 @@ export const tradingDaysScheduleSchema = z.object({
 
 export const scheduleSchema = z.discriminatedUnion(
   'kind',
-  [dailyScheduleSchema, cronScheduleSchema, tradingDaysScheduleSchema],
+  [dailyScheduleSchema, cronScheduleSchema, tradingDaysScheduleSchema, afterScheduleSchema],
   {
     error:
-      'must be { kind: "daily", times, days? }, { kind: "cron", expression } or { kind: "trading_days", calendar, times }',
+      'must be { kind: "daily", times, days? }, { kind: "cron", expression }, { kind: "trading_days", calendar, times } or { kind: "after", jobs, when?, wait? }',
   },
 );
 
@@ -268,6 +271,7 @@ export const storedScheduleSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('cron'), expression: z.string(), calendar: z.string().optional() }),
   z.object({ kind: z.literal('trading_days'), calendar: z.string(), times: z.array(z.string()) }),
+  storedAfterScheduleSchema,
 ]);
 
 /** The zone a schedule's times are in when it fixes one: a trading-day schedule's calendar's. */
@@ -328,7 +332,11 @@ export const symbolOutcomeSchema = z.object({
 });
 export type SymbolOutcome = z.infer<typeof symbolOutcomeSchema>;
 
-export const RUN_TRIGGERS = ['schedule', 'manual', 'backfill'] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'backfill', 'upstream'] as const;
+
+/** The upstream run that triggered an `upstream` run (one per upstream job for wait "all"). */
+export const upstreamRunSchema = z.object({ job_id: z.string(), run_id: z.string() });
+export type UpstreamRun = z.infer<typeof upstreamRunSchema>;
 
 /** A run, CONTRACT.md section 5. `progress` and `note` are additive fields. */
 export const runSchema = z.object({
@@ -346,52 +354,7 @@ export const runSchema = z.object({
   progress: z.object({ done: z.number(), total: z.number() }).optional(),
   late: z.boolean().optional(),
   note: z.string().nullable().optional(),
+  /** On `upstream` runs: the upstream runs that triggered this one. */
+  upstream: z.array(upstreamRunSchema).optional(),
 });
 export type Run = z.infer<typeof runSchema>;
-
-const dateString = z
-  .string({ error: 'must be a date string "YYYY-MM-DD"' })
-  .regex(DATE_PATTERN, { error: 'must be a date "YYYY-MM-DD"' })
-  .refine(
-    (v) =>
-      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
-      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-    {
-      error: 'is not a real calendar date',
-    },
-  );
-
-/**
- * The latest date anywhere on Earth now (UTC+14, Kiribati's Line Islands): a backfill range
- * after it holds no bar yet in any market, whatever the job's zone.
- */
-function latestToday(): string {
-  return new Date(Date.now() + 14 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** Optional backfill range of a run-now. */
-export const runRangeSchema = z
-  .object({ start: dateString.optional(), end: dateString.optional() })
-  .superRefine((value, ctx) => {
-    const today = latestToday();
-    for (const field of ['start', 'end'] as const) {
-      const date = value[field];
-      if (date !== undefined && date > today) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: `must not be after today (${today}): there is no data for the future yet`,
-        });
-      }
-    }
-    if ((value.start === undefined) !== (value.end === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [value.start === undefined ? 'start' : 'end'],
-        message: 'give both start and end for a backfill, or neither',
-      });
-    } else if (value.start !== undefined && value.end !== undefined && value.start > value.end) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must not be before start' });
-    }
-  });
-export { dateString as dateStringSchema };

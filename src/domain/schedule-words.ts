@@ -1,5 +1,5 @@
 /** Schedules in words, for the dashboard and for messages: "Weekdays at 09:30, New York". */
-import { WEEKDAYS, type Schedule, type Weekday } from './job-definition';
+import { WEEKDAYS, type AfterSchedule, type Schedule, type Weekday } from './job-definition';
 import { dayMask } from './schedule';
 
 /** The city of an IANA zone: "America/New_York" is "New York"; "UTC" stays "UTC". */
@@ -79,8 +79,36 @@ export function tradingTimeWords(time: string): string {
   return `${m[3]} min ${m[2] === '+' ? 'after' : 'before'} the ${m[1]}`;
 }
 
+const WHEN_WORDS: Record<AfterSchedule['when'], string> = {
+  success: 'on success',
+  not_failed: 'unless failed',
+  always: 'whatever the outcome',
+};
+
+/**
+ * "After Daily FAANG (on success)"; several upstream jobs are joined by "or" (wait any: each
+ * one's run triggers) or "and" (wait all). A job whose name is not known is named by its id.
+ */
+export function describeAfter(
+  schedule: AfterSchedule,
+  names?: (jobId: string) => string | undefined,
+): string {
+  const named = schedule.jobs.map((id) => names?.(id) ?? id);
+  const joined =
+    named.length <= 1
+      ? (named[0] ?? '')
+      : `${named.slice(0, -1).join(', ')} ${schedule.wait === 'all' ? 'and' : 'or'} ${named.at(-1)}`;
+  return `After ${joined} (${WHEN_WORDS[schedule.when]})`;
+}
+
 /** Human words for a schedule: "Weekdays at 09:30 and 16:05, New York". */
-export function describeSchedule(schedule: Schedule, timezone: string): string {
+export function describeSchedule(
+  schedule: Schedule,
+  timezone: string,
+  /** The names of upstream jobs, for an `after` schedule. */
+  names?: (jobId: string) => string | undefined,
+): string {
+  if (schedule.kind === 'after') return describeAfter(schedule, names);
   const city = zoneCity(timezone);
   if (schedule.kind === 'trading_days') {
     return `Every ${schedule.calendar} session at ${listWords(schedule.times.map(tradingTimeWords))}`;

@@ -141,12 +141,15 @@ function nextCron(expression: string, cache: ZoneCache, after: number): number |
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The first fire instant strictly after `after`, or null if the schedule never fires again. A
+ * The first fire instant strictly after `after`, or null if the schedule never fires again (an
+ * `after` schedule never fires on a clock). A
  * trading-days schedule runs in its calendar's zone whatever `timezone` says; a daily or cron
  * schedule with a `calendar` skips the days (in `timezone`) without a session.
  */
 export function nextFireTime(schedule: Schedule, timezone: string, after: Date): Date | null {
   let ms: number | null;
+  // An `after` schedule runs when its upstream jobs finish, never on a clock.
+  if (schedule.kind === 'after') return null;
   if (schedule.kind === 'trading_days') {
     ms = nextTradingDayFire(schedule, after.getTime());
   } else {

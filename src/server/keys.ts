@@ -14,6 +14,16 @@ export const keys = {
   pendingFires: 'scheduler:pending_fires',
   /** The field of one claimed fire in `pendingFires`. */
   pendingFire: (jobId: string, fireMs: number) => `${jobId}:${fireMs}`,
+  /** Set per job: the jobs whose after-schedule names it (the reverse index of the pipelines). */
+  dependents: (jobId: string) => `scheduler:dependents:${jobId}`,
+  /** Hash per wait-all job: upstream job_id -> its qualifying run_id since the last trigger. */
+  afterPending: (jobId: string) => `scheduler:after_pending:${jobId}`,
+  /** String with a TTL per finished upstream run: its triggers were recorded (once only). */
+  afterDone: (runId: string) => `scheduler:after_done:${runId}`,
+  /** Stream of triggers owed to downstream jobs, recorded with their upstream run's finish. */
+  upstreamTriggers: 'scheduler:upstream_triggers',
+  /** The consumer group that turns upstream triggers into queued runs. */
+  upstreamGroup: 'pipelines',
   /** Sorted set of a job's runs: member run_id, score = started ms. */
   jobRuns: (jobId: string) => `scheduler:job_runs:${jobId}`,
   run: (runId: string) => `scheduler:run:${runId}`,

@@ -72,12 +72,15 @@ function draftOf(job: Job | undefined): Draft {
         ? { ...NEW_SCHEDULE, mode: 'daily', times: [...s.times], days: [...s.days] }
         : s.kind === 'cron'
           ? { ...NEW_SCHEDULE, mode: 'cron', days: [...WEEKDAYS], expression: s.expression }
-          : {
-              ...NEW_SCHEDULE,
-              mode: 'trading',
-              calendar: s.calendar,
-              tradingTimes: s.times.map(tradingDraftOf),
-            },
+          : s.kind === 'trading_days'
+            ? {
+                ...NEW_SCHEDULE,
+                mode: 'trading',
+                calendar: s.calendar,
+                tradingTimes: s.times.map(tradingDraftOf),
+              }
+            : // The form does not edit `after` schedules yet (the pipeline form comes next).
+              { ...NEW_SCHEDULE },
     timezone: job.timezone,
     lookback: String(job.lookback_days),
     active: job.is_active,

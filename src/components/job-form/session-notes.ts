@@ -18,7 +18,7 @@ export function sessionNotes(
   times: readonly Date[],
   now: Date,
 ): SessionNotes | null {
-  const code = schedule.calendar;
+  const code = schedule.kind === 'after' ? undefined : schedule.calendar;
   const calendar = code ? getCalendar(code) : undefined;
   if (!calendar || times.length === 0) return null;
   const zone = calendar.timezone;

@@ -10,7 +10,12 @@ import { RunProgress } from './run-progress';
 import { describeRunCounts } from './run-words';
 import { runStats } from './run-stats';
 
-const TRIGGERS = { schedule: 'Scheduled', manual: 'Run now', backfill: 'Backfill' } as const;
+const TRIGGERS = {
+  schedule: 'Scheduled',
+  manual: 'Run now',
+  backfill: 'Backfill',
+  upstream: 'After upstream',
+} as const;
 
 /** A job's runs, newest first, with success rate and durations; each opens to its symbols. */
 export function RunHistory({ runs }: { runs: readonly Run[] }) {

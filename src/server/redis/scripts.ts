@@ -13,6 +13,31 @@ import { defineScripts, invoke, type Command } from './script-commands';
 
 const msOrEmpty = (d: Date | null | undefined) => (d ? String(d.getTime()) : '');
 
+/**
+ * What the job scripts answer when they refuse an after-schedule: an upstream job that does not
+ * exist (`unknown`), or a cycle (`cycle`, ids from the job being written to the upstream job
+ * that would close it); or a delete refused because jobs wait for this one (`waited`).
+ */
+export interface GraphRefusal {
+  reason: 'unknown' | 'cycle' | 'waited';
+  ids: string[];
+}
+
+export class GraphRefusedError extends Error {
+  override name = 'GraphRefusedError';
+  constructor(readonly refusal: GraphRefusal) {
+    super(`${refusal.reason}: ${refusal.ids.join(', ')}`);
+  }
+}
+
+/** A script's string answer `'<reason> <id>,<id>'` as a refusal, or null for any other answer. */
+function refusalOf(answer: unknown): GraphRefusal | null {
+  if (typeof answer !== 'string') return null;
+  const [reason, list = ''] = answer.split(' ');
+  if (reason !== 'unknown' && reason !== 'cycle' && reason !== 'waited') return null;
+  return { reason, ids: list.split(',').filter(Boolean) };
+}
+
 /** Where a job's due entry goes: left as it is, out of the set, or at a fire time. */
 export type DueChange = 'keep' | null | Date;
 
@@ -95,24 +120,41 @@ export class RedisScripts {
     return invoke(this.redis, name, keyList, argv) as Promise<T>;
   }
 
-  /** Stores a new job with its index entry, due entry and event. */
+  /**
+   * Stores a new job with its index entry, due entry, event and its place in the dependents of
+   * its upstream jobs. Throws GraphRefusedError for an upstream job that does not exist.
+   */
   async createJob(job: {
     jobId: string;
     json: string;
     firstFire: Date | null;
     event: string;
+    upstreams: readonly string[];
   }): Promise<void> {
-    const created = await this.call<number>(
+    const created = await this.call<number | string>(
       'jobCreate',
       [keys.job(job.jobId), keys.jobIndex, keys.due, keys.events, keys.jobsVersion],
-      [job.jobId, job.json, msOrEmpty(job.firstFire), job.event, keys.wakeChannel, EVENTS_MAXLEN],
+      [
+        job.jobId,
+        job.json,
+        msOrEmpty(job.firstFire),
+        job.event,
+        keys.wakeChannel,
+        EVENTS_MAXLEN,
+        job.upstreams.join(','),
+        keys.dependents(''),
+        keys.job(''),
+      ],
     );
+    const refusal = refusalOf(created);
+    if (refusal) throw new GraphRefusedError(refusal);
     if (created !== 1) throw new JobExistsError(job.jobId);
   }
 
   /**
    * Replaces the job's JSON if it is still `expected`. False when it changed meanwhile (read
-   * again and retry); throws JobNotFoundError when the job is gone.
+   * again and retry); throws JobNotFoundError when the job is gone, GraphRefusedError when its
+   * new upstream jobs are refused. The dependents index follows a change of upstream jobs.
    */
   async replaceJob(change: {
     jobId: string;
@@ -120,10 +162,12 @@ export class RedisScripts {
     json: string;
     due: DueChange;
     event: string | null;
+    /** The upstream job ids of `expected` and of `json` (empty for a clock schedule). */
+    upstreams: { before: readonly string[]; after: readonly string[] };
   }): Promise<boolean> {
     const due =
       change.due === 'keep' ? 'keep' : change.due === null ? '' : String(change.due.getTime());
-    const result = await this.call<number>(
+    const result = await this.call<number | string>(
       'jobCas',
       [keys.job(change.jobId), keys.due, keys.events, keys.jobsVersion],
       [
@@ -134,15 +178,25 @@ export class RedisScripts {
         change.event ?? '',
         keys.wakeChannel,
         EVENTS_MAXLEN,
+        change.upstreams.before.join(','),
+        change.upstreams.after.join(','),
+        keys.dependents(''),
+        keys.job(''),
+        keys.afterPending(change.jobId),
       ],
     );
+    const refusal = refusalOf(result);
+    if (refusal) throw new GraphRefusedError(refusal);
     if (result === -1) throw new JobNotFoundError(change.jobId);
     return result === 1;
   }
 
-  /** Deletes the job and all its keys; false when there was no such job. */
+  /**
+   * Deletes the job and all its keys; false when there was no such job. Throws
+   * GraphRefusedError (`waited`, naming them) while other jobs run after it.
+   */
   async deleteJob(job: { jobId: string; event: string }): Promise<boolean> {
-    const result = await this.call<number>(
+    const result = await this.call<number | string>(
       'jobDelete',
       [
         keys.job(job.jobId),
@@ -153,8 +207,19 @@ export class RedisScripts {
         keys.jobLock(job.jobId),
         keys.jobsVersion,
       ],
-      [job.jobId, job.event, keys.run(''), keys.wakeChannel, EVENTS_MAXLEN],
+      [
+        job.jobId,
+        job.event,
+        keys.run(''),
+        keys.wakeChannel,
+        EVENTS_MAXLEN,
+        keys.dependents(''),
+        keys.job(''),
+        keys.afterPending(job.jobId),
+      ],
     );
+    const refusal = refusalOf(result);
+    if (refusal) throw new GraphRefusedError(refusal);
     return result === 1;
   }
 

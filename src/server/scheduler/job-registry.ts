@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { JobInputError, JobNotFoundError } from '../errors';
+import { JobInputError, JobNotFoundError, JobWaitedForError } from '../errors';
 import { keys } from '../keys';
-import { RedisScripts, type DueChange } from '../redis/scripts';
+import { GraphRefusedError, RedisScripts, type DueChange } from '../redis/scripts';
 import { taskAnalysisError } from '~/domain/analysis';
 import type { JobEvent } from '~/domain/change-events';
 import {
   normaliseSchedule,
   scheduleTimezone,
+  type AfterSchedule,
   type Job,
   type JobCreate,
   type JobUpdate,
@@ -15,6 +16,19 @@ import {
 import { nextFireTime } from '~/domain/schedule';
 
 export { JobInputError, JobNotFoundError } from '../errors';
+
+/** A job that runs after another, as `jobs.dependents` lists it. */
+export interface Dependent {
+  job_id: string;
+  name: string;
+  when: AfterSchedule['when'];
+  wait: AfterSchedule['wait'];
+}
+
+/** The upstream job ids of a schedule: an after-schedule's jobs, none for a clock. */
+export function upstreamsOf(schedule: Job['schedule']): string[] {
+  return schedule.kind === 'after' ? schedule.jobs : [];
+}
 
 export interface ListOptions {
   limit?: number | undefined;
@@ -70,13 +84,70 @@ export class JobRegistry {
       task: input.task ?? 'fetch',
       analysis: input.analysis ?? null,
     };
-    await this.scripts.createJob({
-      jobId: job.job_id,
-      json: JSON.stringify(job),
-      firstFire: next,
-      event: eventJson('created', job.job_id, job),
-    });
+    await this.refusals(job, () =>
+      this.scripts.createJob({
+        jobId: job.job_id,
+        json: JSON.stringify(job),
+        firstFire: next,
+        event: eventJson('created', job.job_id, job),
+        upstreams: upstreamsOf(job.schedule),
+      }),
+    );
     return job;
+  }
+
+  /**
+   * Runs a job write, turning the script's refusal of its after-schedule into a
+   * JobInputError on schedule.jobs that names the jobs (the one being written by its new name).
+   */
+  private async refusals<T>(job: Job, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof GraphRefusedError)) throw error;
+      const { reason, ids } = error.refusal;
+      const names = await this.names(ids.filter((id) => id !== job.job_id));
+      names.set(job.job_id, job.name);
+      const label = (id: string) => `${names.get(id) ?? 'a deleted job'} (${id})`;
+      throw new JobInputError(
+        'schedule.jobs',
+        reason === 'cycle'
+          ? `would make a cycle: ${[...ids, ids[0]!].map(label).join(' -> ')}`
+          : `there is no job ${ids[0]}: run after an existing job`,
+      );
+    }
+  }
+
+  /** The names of these jobs, by id (a deleted one is left out). */
+  async names(ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const raws = await this.rawJobs([...ids]);
+    for (const raw of raws) {
+      const job = JSON.parse(raw.toString('utf8')) as Job;
+      names.set(job.job_id, job.name);
+    }
+    return names;
+  }
+
+  /** The jobs whose after-schedule names this one (the dependents index), oldest first. */
+  async dependents(jobId: string): Promise<Dependent[]> {
+    const ids = await this.redis.smembers(keys.dependents(jobId));
+    const raws = await this.rawJobs(ids);
+    return raws
+      .map((raw) => JSON.parse(raw.toString('utf8')) as Job)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.job_id.localeCompare(b.job_id))
+      .flatMap((job) =>
+        job.schedule.kind === 'after'
+          ? [
+              {
+                job_id: job.job_id,
+                name: job.name,
+                when: job.schedule.when,
+                wait: job.schedule.wait,
+              },
+            ]
+          : [],
+      );
   }
 
   /** The stored JSON of a job, as `mutate` compares it. */
@@ -236,22 +307,37 @@ export class JobRegistry {
         due = job.is_active ? nextFireTime(job.schedule, job.timezone, now) : null;
         job.next_run = isoOrNull(due);
       }
-      const written = await this.scripts.replaceJob({
-        jobId,
-        expected: raw,
-        json: JSON.stringify(job),
-        due,
-        event: eventJson('updated', jobId, job),
-      });
+      const written = await this.refusals(job, () =>
+        this.scripts.replaceJob({
+          jobId,
+          expected: raw,
+          json: JSON.stringify(job),
+          due,
+          event: eventJson('updated', jobId, job),
+          upstreams: { before: upstreamsOf(current.schedule), after: upstreamsOf(job.schedule) },
+        }),
+      );
       if (written) return job;
       if (attempt > 1000)
         throw new Error(`could not update job ${jobId}: too many concurrent writers`);
     }
   }
 
-  /** Removes the job and every key of its own (runs, lock, schedule entry). */
+  /**
+   * Removes the job and every key of its own (runs, lock, schedule entry). Refused with
+   * JobWaitedForError, in the same script, while other jobs run after it.
+   */
   async delete(jobId: string): Promise<boolean> {
-    return this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
+    try {
+      return await this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
+    } catch (error) {
+      if (!(error instanceof GraphRefusedError)) throw error;
+      const names = await this.names(error.refusal.ids);
+      throw new JobWaitedForError(
+        jobId,
+        error.refusal.ids.map((id) => ({ job_id: id, name: names.get(id) ?? id })),
+      );
+    }
   }
 }
 

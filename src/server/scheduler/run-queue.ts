@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
-import type { Job, Run } from '~/domain/job-definition';
+import type { Job, Run, UpstreamRun } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 
 /** A fire time this instance won, ready to become a queued run. */
@@ -31,6 +31,8 @@ export interface RunData {
   end?: string;
   late?: boolean;
   coalesced?: number;
+  /** For upstream-triggered runs: the upstream runs that triggered it. */
+  upstream?: UpstreamRun[];
 }
 
 export class RunQueue {

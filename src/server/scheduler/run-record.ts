@@ -6,7 +6,7 @@ import type { RunData } from './run-queue';
 /** What a run is of: a queued run's data, or the same fields for a run never queued. */
 export type RunOrigin = Pick<
   RunData,
-  'run_id' | 'trigger' | 'fire_ms' | 'start' | 'end' | 'late' | 'coalesced'
+  'run_id' | 'trigger' | 'fire_ms' | 'start' | 'end' | 'late' | 'coalesced' | 'upstream'
 >;
 
 /**
@@ -41,6 +41,7 @@ export function buildRun(
     status: state.status,
     symbols: [],
     error: null,
+    ...(origin.upstream && { upstream: origin.upstream }),
     ...(origin.late && {
       late: true,
       note: `late run${(origin.coalesced ?? 1) > 1 ? ` coalescing ${origin.coalesced} missed fire times` : ''}`,

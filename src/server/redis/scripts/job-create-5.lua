@@ -15,12 +15,19 @@
   ARGV[4] event JSON
   ARGV[5] wake channel, told when the job is scheduled
   ARGV[6] events stream maxlen
-  Returns 1 when created, 0 when a job with this id exists (nothing written)
+  ARGV[7] the upstream job ids of an after-schedule, comma-joined ('' for none)
+  ARGV[8] dependents key prefix (scheduler:dependents:)
+  ARGV[9] job key prefix (scheduler:job:)
+  Returns 1 when created, 0 when a job with this id exists, 'unknown <id>' when an upstream job
+  does not exist (nothing written in either case)
 ]]
 --- @include "write-job"
 --- @include "set-due"
 --- @include "append-event"
+--- @include "after-graph"
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local refused = relinkUpstreams(ARGV[1], '', ARGV[7], ARGV[8], ARGV[9])
+if refused then return refused end
 writeJob(KEYS[1], KEYS[5], ARGV[2])
 local entry = '"' .. ARGV[1] .. '"'
 local len = redis.call('STRLEN', KEYS[2])

@@ -15,11 +15,26 @@
   ARGV[3] run key prefix (scheduler:run:)
   ARGV[4] wake channel
   ARGV[5] events stream maxlen
-  Returns 1 when deleted, 0 when there was no such job
+  ARGV[6] dependents key prefix (scheduler:dependents:)
+  ARGV[7] job key prefix (scheduler:job:)
+  ARGV[8] the job's wait-all pending key (scheduler:after_pending:{id})
+  Returns 1 when deleted, 0 when there was no such job, 'waited <ids>' (comma-joined) when other
+  jobs' after-schedules name it (nothing deleted)
 ]]
 --- @include "append-event"
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('DEL', KEYS[1])
+--- @include "after-graph"
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local waiting = redis.call('SMEMBERS', ARGV[6] .. ARGV[1])
+if #waiting > 0 then
+  table.sort(waiting)
+  return 'waited ' .. table.concat(waiting, ',')
+end
+local schedule = cjson.decode(raw).schedule
+if type(schedule) == 'table' and schedule.kind == 'after' then
+  relinkUpstreams(ARGV[1], table.concat(schedule.jobs, ','), '', ARGV[6], ARGV[7])
+end
+redis.call('DEL', KEYS[1], ARGV[6] .. ARGV[1], ARGV[8])
 redis.call('INCR', KEYS[7])
 local idx = redis.call('GET', KEYS[2]) or '[]'
 local entry = '"' .. ARGV[1] .. '"'

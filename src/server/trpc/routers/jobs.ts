@@ -7,8 +7,11 @@ import {
   jobUpdateFields,
   runRangeSchema,
   runSchema,
+  AFTER_WAIT,
+  AFTER_WHEN,
   type Job,
 } from '~/domain/job-definition';
+import { JobWaitedForError } from '../../errors';
 import { JobInputError, JobNotFoundError } from '../../scheduler/job-registry';
 import { editorProcedure, router, viewerProcedure } from '../trpc';
 
@@ -60,8 +63,9 @@ export const listInput = z
 export const restListInput = z.object({ limit: count(1, 1_000_000).optional(), ...listFields });
 
 /**
- * Turns the registry's not-found into tRPC's, so REST answers 404, and a rule between a
- * patch and the stored job into a 400 whose issues name the field, as zod's would.
+ * Turns the registry's errors into tRPC's: not-found a 404, a rule between a patch and the
+ * stored job (or a refused after-schedule) a 400 whose issues name the field, as zod's would,
+ * a delete of a job others run after a 409 naming them.
  */
 export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
@@ -73,9 +77,19 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
     if (error instanceof JobInputError) {
       throw new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
     }
+    if (error instanceof JobWaitedForError) {
+      throw new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
+    }
     throw error;
   }
 }
+
+const dependentSchema = z.object({
+  job_id: z.string(),
+  name: z.string(),
+  when: z.enum(AFTER_WHEN),
+  wait: z.enum(AFTER_WAIT),
+});
 
 export const jobsRouter = router({
   create: editorProcedure
@@ -86,7 +100,7 @@ export const jobsRouter = router({
     .input(jobCreateSchema)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
-      const job = await ctx.services.registry.create(input);
+      const job = await orNotFound(ctx.services.registry.create(input));
       return { message: 'Job created successfully', job_id: job.job_id };
     }),
 
@@ -185,7 +199,7 @@ export const jobsRouter = router({
     .input(byId)
     .output(ack)
     .mutation(async ({ ctx, input }) => {
-      const deleted = await ctx.services.registry.delete(input.job_id);
+      const deleted = await orNotFound(ctx.services.registry.delete(input.job_id));
       if (!deleted)
         throw new TRPCError({ code: 'NOT_FOUND', message: `Job ${input.job_id} not found` });
       return { message: 'Job deleted successfully', job_id: input.job_id };
@@ -235,5 +249,21 @@ export const jobsRouter = router({
     .query(async ({ ctx, input }) => {
       await orNotFound(ctx.services.registry.getOrThrow(input.job_id));
       return { runs: await ctx.services.runs.list(input.job_id, input.limit ?? PAGE_DEFAULT) };
+    }),
+
+  dependents: viewerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/jobs/{job_id}/dependents',
+        tags: ['jobs'],
+        summary: 'The jobs that run after this one (their after-schedule names it)',
+      },
+    })
+    .input(byId)
+    .output(z.object({ jobs: z.array(dependentSchema) }))
+    .query(async ({ ctx, input }) => {
+      await orNotFound(ctx.services.registry.getOrThrow(input.job_id));
+      return { jobs: await ctx.services.registry.dependents(input.job_id) };
     }),
 });
