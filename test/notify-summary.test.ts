@@ -7,9 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
 import { claimDailySummary } from '../src/server/notifications/daily-summary';
 import type { Services } from '../src/server/services';
-import { waitFor } from './support/http';
 import { startTestRedis, type TestRedis } from './support/redis-server';
-import { testServices } from './support/services';
+import { runToEnd, testServices } from './support/services';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 let redis: TestRedis;
@@ -36,14 +35,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function runToEnd(jobId: string): Promise<void> {
-  const run = await services.scheduler.runNow(jobId);
-  await waitFor(
-    `run ${run.run_id}`,
-    async () => (await services.runs.get(run.run_id))?.finished_at,
-  );
-}
-
 it('counts the run records of the last 24 hours, once a day, from SUMMARY_TIME on', async () => {
   await services.channels.create({
     kind: 'webhook',
@@ -68,7 +59,7 @@ it('counts the run records of the last 24 hours, once a day, from SUMMARY_TIME o
     stock_ids: ['AAPL', 'NOPE'],
     schedule_time: '17:00',
   });
-  for (const job of [good, good, bad, half]) await runToEnd(job.job_id);
+  for (const job of [good, good, bad, half]) await runToEnd(services, job.job_id);
 
   const records = (
     await Promise.all([good, bad, half].map((j) => services.runs.list(j.job_id)))

@@ -102,3 +102,33 @@ export function taskAnalysisError(
   }
   return null;
 }
+
+/** A signal as evaluated on a symbol's last bar. */
+export const signalStateSchema = z.object({
+  indicator: z.string(),
+  op: z.enum(SIGNAL_OPS),
+  value: z.union([z.number(), z.string()]),
+  holds: z.boolean(),
+  /** The indicator's value on the last bar. */
+  observed: z.number().nullable(),
+});
+export type SignalState = z.infer<typeof signalStateSchema>;
+
+/** One symbol's latest values: its last bar's date, each indicator there, each signal. */
+export const symbolAnalysisSchema = z.object({
+  symbol: z.string(),
+  date: z.string().nullable(),
+  values: z.record(z.string(), z.number().nullable()),
+  signals: z.array(signalStateSchema),
+  error: z.string().nullable(),
+});
+export type SymbolAnalysis = z.infer<typeof symbolAnalysisSchema>;
+
+/** `jobs.analysis`: the latest values an analysis job's last run stored, per symbol. */
+export const analysisAnswerSchema = z.object({
+  job_id: z.string(),
+  run_id: z.string().nullable(),
+  computed_at: z.string().nullable(),
+  symbols: z.array(symbolAnalysisSchema),
+});
+export type AnalysisAnswer = z.infer<typeof analysisAnswerSchema>;

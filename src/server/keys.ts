@@ -80,6 +80,10 @@ export const keys = {
   notifyQueueName: 'notifications',
   /** Hash: job_id -> finish ms of its last completed run (written by the run's finish step). */
   jobLastSuccess: 'scheduler:job_last_success',
+  /** String: JSON of an analysis job's latest values per symbol (jobs.analysis answers it). */
+  analysis: (jobId: string) => `scheduler:analysis:${jobId}`,
+  /** Hash: `{signal}|{symbol}` -> newest bar date an analysis.signal was raised for. */
+  analysisSignals: (jobId: string) => `scheduler:analysis_signals:${jobId}`,
   /** String set NX once per (symbol, session) reported as data.stale. */
   staleSent: (symbol: string, session: string) => `scheduler:stale_sent:${symbol}:${session}`,
   /** String: how many symbols of active jobs the last stale check found not fresh. */

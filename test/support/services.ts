@@ -3,6 +3,8 @@ import { createLogger } from '../../src/server/logger';
 import { createRedis } from '../../src/server/redis/connection';
 import { createServices, type Services } from '../../src/server/services';
 import type { RunExecutor } from '../../src/server/scheduler/run-worker';
+import type { Run } from '../../src/domain/job-definition';
+import { waitFor } from './http';
 
 /** Real services against the test's Redis, as a procedure sees them. */
 export function testServices(
@@ -18,4 +20,17 @@ export function testServices(
   });
   const logger = createLogger({ level: config.LOG_LEVEL, format: 'pretty' });
   return createServices(config, logger, createRedis(redisUrl), options);
+}
+
+/** Queues a run-now (a backfill of `range` if given) and waits until its record is finished. */
+export async function runToEnd(
+  services: Services,
+  jobId: string,
+  range?: { start: string; end: string },
+): Promise<Run> {
+  const run = await services.scheduler.runNow(jobId, range);
+  return waitFor(`run ${run.run_id}`, async () => {
+    const r = await services.runs.get(run.run_id);
+    return r?.finished_at ? r : null;
+  });
 }

@@ -4,6 +4,7 @@
  * depend on every bar before, so a value at `start` is the same whatever range is asked.
  */
 import { computeIndicator } from '~/domain/indicators';
+import type { StoredBar } from './series-codec';
 import type { IndicatorsInput, PriceField } from './series-params';
 import { metaOrThrow, type SeriesReadDeps } from './series-queries';
 
@@ -20,6 +21,25 @@ export interface IndicatorsAnswer {
   indicators: Record<string, IndicatorPoint[]>;
 }
 
+/**
+ * The chosen price of each bar, oldest first, with its date. A bar without it (a provider's
+ * null) is no price: skipped, not a zero.
+ */
+export function pricesOf(
+  bars: readonly StoredBar[],
+  price: PriceField,
+): { dates: string[]; prices: number[] } {
+  const dates: string[] = [];
+  const prices: number[] = [];
+  for (const bar of bars) {
+    const p = bar[price];
+    if (p === null) continue;
+    dates.push(bar.date);
+    prices.push(p);
+  }
+  return { dates, prices };
+}
+
 export async function readIndicators(
   deps: Pick<SeriesReadDeps, 'series'>,
   input: IndicatorsInput,
@@ -28,15 +48,7 @@ export async function readIndicators(
   const start = input.start ?? meta.first_date!;
   const end = input.end ?? meta.last_date!;
   const stored = await deps.series.bars(meta.symbol, meta.first_date!, end, meta);
-  // A bar without the chosen price (a provider's null) is no price: skipped, not a zero.
-  const dates: string[] = [];
-  const prices: number[] = [];
-  for (const bar of stored) {
-    const p = bar[input.price];
-    if (p === null) continue;
-    dates.push(bar.date);
-    prices.push(p);
-  }
+  const { dates, prices } = pricesOf(stored, input.price);
   let from = dates.findIndex((d) => d >= start);
   if (from < 0) from = dates.length;
   const indicators: Record<string, IndicatorPoint[]> = {};

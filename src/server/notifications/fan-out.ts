@@ -52,7 +52,9 @@ export async function notificationOf(event: NotifyEvent, deps: FanOutDeps): Prom
     ...words,
     job,
     run,
-    symbols: run ? run.symbols : (event.symbols ?? null),
+    // An event naming its own symbols (data.stale, analysis.signal) carries those.
+    symbols: event.symbols ?? run?.symbols ?? null,
+    ...(event.signal && { signal: event.signal }),
   };
 }
 

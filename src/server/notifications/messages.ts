@@ -5,6 +5,7 @@
  */
 import type { Job, Run } from '~/domain/job-definition';
 import type { NotifyEventName } from '~/domain/notifications';
+import { signalHeadline, signalSentence, type SignalEvent } from './signal-text';
 
 export interface SummaryCounts {
   runs: number;
@@ -37,6 +38,8 @@ export interface NotifyEvent {
   symbols?: string[];
   session?: string;
   summary?: SummaryCounts;
+  /** analysis.signal: the signal that holds, on which symbol and bar. */
+  signal?: SignalEvent;
 }
 
 /** What every adapter sends: the contract's webhook body plus subject and link. */
@@ -50,6 +53,8 @@ export interface Notification {
   job: Job | null;
   run: Run | null;
   symbols: Run['symbols'] | string[] | null;
+  /** analysis.signal only: the signal, its symbol, bar and values. */
+  signal?: SignalEvent;
 }
 
 export interface MessageContext {
@@ -159,12 +164,16 @@ export function buildMessage(
         : 'No summary figures.';
       return { subject: 'Stock Scheduler: the last 24 hours', text, link: null };
     }
-    case 'analysis.signal':
+    case 'analysis.signal': {
+      const s = event.signal;
       return {
-        subject: `Signal in job ${name}`,
-        text: `An analysis signal in job ${name}.${open}`,
+        subject: s ? signalHeadline(s) : `Signal in job ${name}`,
+        text: s
+          ? `${signalSentence(s)} (job ${name}).${open}`
+          : `An analysis signal in job ${name}.${open}`,
         link,
       };
+    }
     case 'test':
       return {
         subject: 'Stock Scheduler: test notification',

@@ -25,6 +25,7 @@ const FILES = {
   providerPace: 'provider-pace-1.lua',
   recordSave: 'record-save-2.lua',
   seriesMerge: 'series-merge-3.lua',
+  analysisSave: 'analysis-save-4.lua',
 } as const;
 
 export type Command = keyof typeof FILES;

@@ -309,4 +309,27 @@ export class RedisScripts {
       (await this.call<number>('runLockRelease', [keys.jobLock(lock.jobId)], [lock.runId])) === 1
     );
   }
+
+  /**
+   * An analysis run's latest values stored and its holding signals raised (analysis-save-4.lua):
+   * how many events were appended, or null when the job is gone. A signal already raised for
+   * its symbol's bar date (or a newer one) appends nothing.
+   */
+  async saveAnalysis(save: {
+    jobId: string;
+    json: string;
+    signals: { field: string; date: string; event: string }[];
+  }): Promise<number | null> {
+    const raised = await this.call<number>(
+      'analysisSave',
+      [
+        keys.job(save.jobId),
+        keys.analysis(save.jobId),
+        keys.analysisSignals(save.jobId),
+        keys.notifyEvents,
+      ],
+      [save.json, NOTIFY_EVENTS_MAXLEN, ...save.signals.flatMap((s) => [s.field, s.date, s.event])],
+    );
+    return raised < 0 ? null : raised;
+  }
 }

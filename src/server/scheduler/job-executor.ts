@@ -12,7 +12,10 @@ import { SharedFetch, type SharingStats } from '../market-data/shared-fetch';
 import { SeriesStore } from '../market-data/series-store';
 import { syncSeries } from '../market-data/series-sync';
 import { StockDataStore, toRecord } from '../market-data/stock-data-store';
+import type { Analysis } from '~/domain/analysis';
 import type { SymbolOutcome } from '~/domain/job-definition';
+import { AnalysisExecutor } from '../analysis/analysis-executor';
+import { runOutcome, type ExecutionResult } from './run-outcome';
 
 export interface RunRequest {
   run_id: string;
@@ -20,13 +23,11 @@ export interface RunRequest {
   symbols: string[];
   start: string;
   end: string;
+  /** An analyze job's settings: the run analyses the stored series instead of fetching. */
+  analysis?: Analysis | null | undefined;
 }
 
-export interface ExecutionResult {
-  status: 'completed' | 'partial' | 'failed';
-  symbols: SymbolOutcome[];
-  error: string | null;
-}
+export type { ExecutionResult } from './run-outcome';
 
 export type ExecutorConfig = Pick<
   Config,
@@ -70,6 +71,7 @@ export class JobExecutor {
   private readonly series: SeriesStore;
   private readonly limiter: RateLimiter;
   private readonly shared: SharedFetch<RunRequest>;
+  private readonly analysis: AnalysisExecutor;
 
   constructor(opts: JobExecutorOptions) {
     const { PROVIDER_MAX_ATTEMPTS: attempts, PROVIDER_BACKOFF_MS: backoff } = opts.config;
@@ -93,18 +95,25 @@ export class JobExecutor {
       (symbol, req, signal) => this.fetchAndStore(symbol, req, signal),
       this.stats,
     );
+    this.analysis = new AnalysisExecutor({
+      redis: opts.redis,
+      series: this.series,
+      logger: opts.logger,
+    });
   }
 
   /**
    * Fetches and stores every symbol of `req`. Resolves (never rejects for a provider's fault)
    * with one outcome per symbol in the order asked: completed when all are ok, partial when
    * some are, failed when none is. `onProgress` is called as each symbol finishes. When
-   * `signal` aborts, it resolves promptly as failed; fetches other runs share go on.
+   * `signal` aborts, it resolves promptly as failed; fetches other runs share go on. A request
+   * with an analysis is an analyze job's run: it fetches nothing (analysis/analysis-executor.ts).
    */
   async execute(
     req: RunRequest,
     opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<ExecutionResult> {
+    if (req.analysis) return this.analysis.execute({ ...req, analysis: req.analysis }, opts);
     const { signal, onProgress } = opts;
     const total = req.symbols.length;
     let done = 0;
@@ -140,23 +149,7 @@ export class JobExecutor {
       }),
     );
 
-    const failed = symbols.filter((s) => s.status === 'error');
-    if (signal?.aborted) {
-      return {
-        status: 'failed',
-        symbols,
-        error: 'cancelled: the run was stopped before it finished',
-      };
-    }
-    if (failed.length === 0) return { status: 'completed', symbols, error: null };
-    if (failed.length < total) return { status: 'partial', symbols, error: null };
-    const shown = failed.slice(0, 3).map((s) => `${s.symbol}: ${s.error}`);
-    const more = failed.length > 3 ? `; and ${failed.length - 3} more` : '';
-    return {
-      status: 'failed',
-      symbols,
-      error: `all ${total} symbol${total === 1 ? '' : 's'} failed: ${shown.join('; ')}${more}`,
-    };
+    return runOutcome(symbols, signal?.aborted);
   }
 
   private async fetchAndStore(

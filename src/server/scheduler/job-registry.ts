@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { JobInputError, JobNotFoundError, JobWaitedForError } from '../errors';
 import { keys } from '../keys';
+import { deleteAnalysis } from '../analysis/analysis-store';
 import { GraphRefusedError, RedisScripts, type DueChange } from '../redis/scripts';
 import { taskAnalysisError } from '~/domain/analysis';
 import type { JobEvent } from '~/domain/change-events';
@@ -324,12 +325,14 @@ export class JobRegistry {
   }
 
   /**
-   * Removes the job and every key of its own (runs, lock, schedule entry). Refused with
+   * Removes the job and every key of its own (runs, lock, schedule entry), then its analysis
+   * (an analysis run finishing meanwhile writes nothing for a job that is gone). Refused with
    * JobWaitedForError, in the same script, while other jobs run after it.
    */
   async delete(jobId: string): Promise<boolean> {
+    let deleted: boolean;
     try {
-      return await this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
+      deleted = await this.scripts.deleteJob({ jobId, event: eventJson('deleted', jobId, null) });
     } catch (error) {
       if (!(error instanceof GraphRefusedError)) throw error;
       const names = await this.names(error.refusal.ids);
@@ -338,6 +341,8 @@ export class JobRegistry {
         error.refusal.ids.map((id) => ({ job_id: id, name: names.get(id) ?? id })),
       );
     }
+    if (deleted) await deleteAnalysis(this.redis, jobId);
+    return deleted;
   }
 }
 

@@ -14,13 +14,22 @@ import type { RunHistory } from './run-history';
 import type { RunLock } from './run-lock';
 import { whyDropped, type RunData } from './run-queue';
 import { buildRun } from './run-record';
+import type { Analysis } from '~/domain/analysis';
 import type { Job, Run, SymbolOutcome } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 
 /** The work of one run: the market-data executor, or anything with its shape. */
 export interface RunExecutor {
   execute(
-    req: { run_id: string; job_id: string; symbols: string[]; start: string; end: string },
+    req: {
+      run_id: string;
+      job_id: string;
+      symbols: string[];
+      start: string;
+      end: string;
+      /** Set for an analyze job (task "analyze"): analyse the stored series, fetch nothing. */
+      analysis?: Analysis | null;
+    },
     opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
   ): Promise<{
     status: 'completed' | 'partial' | 'failed';
@@ -164,6 +173,7 @@ export class RunWorker {
           symbols: job.stock_ids,
           start: run.start,
           end: run.end,
+          analysis: job.task === 'analyze' ? job.analysis : null,
         },
         {
           signal: controller.signal,

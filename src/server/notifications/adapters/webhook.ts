@@ -13,6 +13,7 @@ export function webhookBody(n: Notification, format: 'json' | 'slack'): string {
     job: n.job,
     run: n.run,
     symbols: n.symbols,
+    ...(n.signal && { signal: n.signal }),
   });
 }
 

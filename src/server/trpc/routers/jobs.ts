@@ -11,6 +11,8 @@ import {
   AFTER_WHEN,
   type Job,
 } from '~/domain/job-definition';
+import { analysisAnswerSchema } from '~/domain/analysis';
+import { readAnalysis } from '../../analysis/analysis-store';
 import { JobWaitedForError } from '../../errors';
 import { JobInputError, JobNotFoundError } from '../../scheduler/job-registry';
 import { editorProcedure, router, viewerProcedure } from '../trpc';
@@ -228,6 +230,22 @@ export const jobsRouter = router({
       const range = input.start && input.end ? { start: input.start, end: input.end } : undefined;
       const run = await orNotFound(ctx.services.scheduler.runNow(input.job_id, range));
       return { message: 'Job run queued', job_id: input.job_id, run_id: run.run_id };
+    }),
+
+  analysis: viewerProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/scheduler/jobs/{job_id}/analysis',
+        tags: ['jobs'],
+        summary: "An analysis job's latest values and signals per symbol",
+      },
+    })
+    .input(byId)
+    .output(analysisAnswerSchema)
+    .query(async ({ ctx, input }) => {
+      const job = await orNotFound(ctx.services.registry.getOrThrow(input.job_id));
+      return readAnalysis(ctx.services.redis, job);
     }),
 
   runs: viewerProcedure
