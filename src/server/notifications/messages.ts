@@ -99,7 +99,7 @@ function lastSuccessLine(ctx: MessageContext): string {
 }
 
 function runLine(run: Run, ctx: MessageContext): string {
-  const ok = run.symbols.filter((s) => s.status === 'ok').length;
+  const ok = run.symbols.filter((s) => s.status !== 'error').length;
   const total = run.symbols.length;
   const when = wallClock(run.finished_at ?? run.started_at, ctx.zone);
   if (run.status === 'failed') {
