@@ -100,6 +100,7 @@ function lastSuccessLine(ctx: MessageContext): string {
 
 function runLine(run: Run, ctx: MessageContext): string {
   const ok = run.symbols.filter((s) => s.status !== 'error').length;
+  const done = ctx.job?.task === 'analyze' ? 'analysed' : 'fetched';
   const total = run.symbols.length;
   const when = wallClock(run.finished_at ?? run.started_at, ctx.zone);
   if (run.status === 'failed') {
@@ -107,9 +108,9 @@ function runLine(run: Run, ctx: MessageContext): string {
     return `Its run of ${when} failed (${why ?? 'no reason given'}).`;
   }
   if (run.status === 'partial') {
-    return `Its run of ${when} was partial: ${total - ok} of ${plural(total, 'symbol')} failed (${failures(run)}); ${ok} fetched.`;
+    return `Its run of ${when} was partial: ${total - ok} of ${plural(total, 'symbol')} failed (${failures(run)}); ${ok} ${done}.`;
   }
-  return `Its run of ${when} completed: ${plural(ok, 'symbol')} fetched.`;
+  return `Its run of ${when} completed: ${plural(ok, 'symbol')} ${done}.`;
 }
 
 /** The subject and text of `event`, with the job's link when there is a job. */
