@@ -293,7 +293,13 @@ describe('latest values', () => {
       'GET',
       `/scheduler/jobs/${job_id}/analysis`,
     );
+    const doc = await api<{ paths: Record<string, { get?: unknown }> }>(
+      server.base,
+      'GET',
+      '/api/openapi.json',
+    );
     server.close();
+    expect(doc.body.paths['/scheduler/jobs/{job_id}/analysis']?.get).toBeDefined();
     expect(rest.status).toBe(200);
     expect(rest.body).toEqual(await caller.jobs.analysis({ job_id }));
     const ind = await caller.data.indicators({
