@@ -90,6 +90,7 @@ export class JobScheduler {
         subscriber: this.own(),
         logger,
         misfireGraceMs: config.MISFIRE_GRACE_SECONDS * 1000,
+        missedAfterMs: config.MISSED_AFTER_SECONDS * 1000,
         enqueue: (fires) => this.runQueue.addFires(fires),
         recordMissed: async (run) => {
           await this.opts.runs.record(run, { action: 'missed' });

@@ -35,8 +35,8 @@ export class RunHistory {
   }
 
   /** A run's first step: its job's run lock taken, the job and the run read (RunLock.take). */
-  begin(jobId: string, runId: string, lockMs: number): Promise<TakenRunLock> {
-    return this.lock.take(jobId, runId, lockMs);
+  begin(jobId: string, runId: string, lockMs: number, fireMs?: number): Promise<TakenRunLock> {
+    return this.lock.take(jobId, runId, lockMs, fireMs);
   }
 
   /** Stores the run; false when its job no longer exists (nothing is written). */

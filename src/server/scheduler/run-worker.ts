@@ -102,7 +102,8 @@ export class RunWorker {
   private async process(bull: BullJob<RunData>, token?: string): Promise<string> {
     const data = bull.data;
     const { runs, logger, lock } = this.opts;
-    const begun = await runs.begin(data.job_id, data.run_id, this.lockMs);
+    const fireMs = data.trigger === 'schedule' ? data.fire_ms : undefined;
+    const begun = await runs.begin(data.job_id, data.run_id, this.lockMs, fireMs);
     const job = begun.job ? (JSON.parse(begun.job) as Job) : null;
     const dropped = whyDropped(job, data);
     if (!job || dropped) {
