@@ -1,6 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { getQueryKey } from '@trpc/react-query';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CacheSync } from '../src/components/live/cache-sync';
 import { applyChange } from '../src/components/live/live-cache';
 import { isLiveQuery } from '../src/components/live/live-queries';
 import type { ChangeEvent } from '../src/domain/change-events';
@@ -103,5 +104,40 @@ describe('applyChange', () => {
       .filter(isLiveQuery)
       .map((q) => (q.queryKey[0] as string[]).join('.'));
     expect(live.sort()).toEqual(['jobs.get', 'jobs.runs', 'jobs.runs', 'scheduler.dashboard']);
+  });
+});
+
+describe('CacheSync', () => {
+  it('refetches a job’s stored analysis after its run finished, and who runs after whom after a job change', async () => {
+    const client = new QueryClient();
+    const analysisA = getQueryKey(api.jobs.analysis, { job_id: 'a' }, 'query');
+    const analysisB = getQueryKey(api.jobs.analysis, { job_id: 'b' }, 'query');
+    const dependentsB = getQueryKey(api.jobs.dependents, { job_id: 'b' }, 'query');
+    for (const key of [analysisA, analysisB, dependentsB]) client.setQueryData(key, {});
+    const state = (key: readonly unknown[]) =>
+      client.getQueryCache().find({ queryKey: key })!.state;
+    const sync = new CacheSync(client);
+    const stop = sync.start();
+    try {
+      sync.handle({
+        type: 'run',
+        action: 'finished',
+        job_id: 'a',
+        run: { ...run('r1', 'a'), status: 'completed' },
+      });
+      await vi.waitFor(() => expect(state(analysisA).isInvalidated).toBe(true), {
+        timeout: 10_000,
+      });
+      expect(state(analysisB).isInvalidated).toBe(false);
+      expect(state(dependentsB).isInvalidated).toBe(false);
+
+      sync.handle({ type: 'job', action: 'updated', job_id: 'c', job: job('c') });
+      await vi.waitFor(() => expect(state(dependentsB).isInvalidated).toBe(true), {
+        timeout: 10_000,
+      });
+      expect(state(analysisB).isInvalidated).toBe(false);
+    } finally {
+      stop();
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { useId, useMemo } from 'react';
 import { isValidTimeZone, scheduleSchema } from '~/domain/job-definition';
 import { describeSchedule } from '~/domain/schedule-words';
-import { FireTimesTable } from './fire-times-table';
+import { AFTER_NOTE, FireTimesTable } from './fire-times-table';
 
 /** The form's preview: the schedule in words and its next five fire times, before saving. */
 export function FireTimesPreview({
@@ -25,7 +25,9 @@ export function FireTimesPreview({
   return (
     <section className="preview" aria-labelledby={headingId}>
       <h3 id={headingId}>Next five runs</h3>
-      {!parsed ? (
+      {(schedule as { kind?: string } | null)?.kind === 'after' ? (
+        <p className="muted">{AFTER_NOTE}</p>
+      ) : !parsed ? (
         <p className="muted">Complete the schedule and time zone to see when it runs.</p>
       ) : (
         <>

@@ -6,6 +6,8 @@ import type { Schedule } from '~/domain/job-definition';
 import { nextFireTimes } from '~/domain/schedule';
 import { sessionNotes } from './session-notes';
 
+export const AFTER_NOTE = 'It runs when its upstream jobs finish a run, not on a clock.';
+
 /** The next fire times of a valid schedule, in its zone and in the browser's. */
 export function FireTimesTable({
   schedule,
@@ -24,6 +26,9 @@ export function FireTimesTable({
     const times = nextFireTimes(schedule, timezone, now, count);
     return { times, notes: sessionNotes(schedule, times, now) };
   }, [schedule, timezone, count]);
+  if (schedule.kind === 'after') {
+    return <p className="muted">{AFTER_NOTE}</p>;
+  }
   if (times.length === 0) return <p className="muted">This schedule never fires.</p>;
   return (
     <>

@@ -14,6 +14,13 @@ export type FieldKey =
   | 'timezone'
   | 'lookback_days'
   | 'is_active'
+  | 'jobs'
+  | 'when'
+  | 'wait'
+  | 'task'
+  | 'indicators'
+  | 'price'
+  | 'signals'
   | 'form';
 
 export interface Issue {
@@ -27,9 +34,19 @@ export interface FormErrors {
   symbols: Record<number, string>;
   /** Messages about one time of day, by its index. */
   times: Record<number, string>;
+  /** Messages about one indicator of an analysis, by its index. */
+  indicators: Record<number, string>;
+  /** Messages about one signal of an analysis, by its index. */
+  signals: Record<number, string>;
 }
 
-export const NO_ERRORS: FormErrors = { fields: {}, symbols: {}, times: {} };
+export const NO_ERRORS: FormErrors = {
+  fields: {},
+  symbols: {},
+  times: {},
+  indicators: {},
+  signals: {},
+};
 
 /** The field a dotted path belongs to. */
 export function fieldOf(path: string): FieldKey {
@@ -40,7 +57,11 @@ export function fieldOf(path: string): FieldKey {
     case 'timezone':
     case 'lookback_days':
     case 'is_active':
+    case 'task':
       return head;
+    case 'analysis':
+      if (sub === 'indicators' || sub === 'price' || sub === 'signals') return sub;
+      return 'task';
     case 'schedule_time':
       return 'schedule';
     case 'schedule':
@@ -48,6 +69,7 @@ export function fieldOf(path: string): FieldKey {
       if (sub === 'days') return 'days';
       if (sub === 'expression') return 'expression';
       if (sub === 'calendar') return 'calendar';
+      if (sub === 'jobs' || sub === 'when' || sub === 'wait') return sub;
       return 'schedule';
     default:
       return 'form';
@@ -58,16 +80,26 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The fields whose messages are also kept per item, and where the item's index sits. */
+const PER_ITEM = {
+  stock_ids: { at: 1, key: 'symbols', word: null },
+  times: { at: 2, key: 'times', word: 'Time' },
+  indicators: { at: 2, key: 'indicators', word: 'Indicator' },
+  signals: { at: 2, key: 'signals', word: 'Signal' },
+} as const satisfies Partial<
+  Record<FieldKey, { at: number; key: keyof Omit<FormErrors, 'fields'>; word: string | null }>
+>;
+
 export function groupIssues(issues: readonly Issue[]): FormErrors {
-  const out: FormErrors = { fields: {}, symbols: {}, times: {} };
+  const out: FormErrors = { fields: {}, symbols: {}, times: {}, indicators: {}, signals: {} };
   for (const { path, message } of issues) {
     const field = fieldOf(path);
-    const parts = path.split('.');
-    const index = Number(field === 'stock_ids' ? parts[1] : field === 'times' ? parts[2] : NaN);
+    const item = field in PER_ITEM ? PER_ITEM[field as keyof typeof PER_ITEM] : null;
+    const index = item ? Number(path.split('.')[item.at]) : NaN;
     let text = capitalise(message);
-    if (Number.isInteger(index)) {
-      if (field === 'stock_ids') out.symbols[index] = text;
-      else out.times[index] = text = `Time ${index + 1}: ${message}`;
+    if (item && Number.isInteger(index)) {
+      if (item.word) text = `${item.word} ${index + 1}: ${message}`;
+      out[item.key][index] = item.word ? text : capitalise(message);
     }
     const list = (out.fields[field] ??= []);
     if (!list.includes(text)) list.push(text);

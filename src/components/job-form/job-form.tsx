@@ -14,145 +14,25 @@ import {
 import { applyChange } from '~/components/live/live-cache';
 import { useLive } from '~/components/live/live-updates';
 import { describedBy, FieldError } from '~/components/ui/field-error';
-import { localTimeZone, splitSymbols } from '~/components/ui/format';
 import { useNotify } from '~/components/ui/notifications';
 import { TagInput } from '~/components/ui/tag-input';
-import {
-  jobCreateSchema,
-  jobUpdateSchema,
-  scheduleSchema,
-  scheduleTimezone,
-  WEEKDAYS,
-  type Schedule,
-} from '~/domain/job-definition';
+import { scheduleTimezone } from '~/domain/job-definition';
 import { api } from '~/trpc/react';
 import type { Job } from '~/trpc/shapes';
 import { FireTimesPreview } from './fire-times-preview';
+import { groupIssues, hasErrors, NO_ERRORS, type FormErrors, type Issue } from './form-issues';
 import {
-  groupIssues,
-  hasErrors,
-  issuesOf,
-  NO_ERRORS,
-  type FormErrors,
-  type Issue,
-} from './form-issues';
-import { ScheduleFields, type ScheduleDraft } from './schedule-fields';
+  changesOf,
+  completed,
+  draftOf,
+  inputOf,
+  issuesOfDraft,
+  scheduleOf,
+  type Draft,
+} from './job-draft';
+import { ScheduleFields } from './schedule-fields';
+import { TaskFields } from './task-fields';
 import { TimezoneField } from './timezone-field';
-import { tradingDraftOf, tradingTimeOf } from './trading-fields';
-
-interface Draft {
-  name: string;
-  symbols: string[];
-  symbolText: string;
-  schedule: ScheduleDraft;
-  timezone: string;
-  lookback: string;
-  active: boolean;
-}
-
-function draftOf(job: Job | undefined): Draft {
-  if (!job) {
-    return {
-      name: '',
-      symbols: [],
-      symbolText: '',
-      schedule: { ...NEW_SCHEDULE },
-      timezone: localTimeZone(),
-      lookback: '30',
-      active: true,
-    };
-  }
-  const s = job.schedule;
-  return {
-    name: job.name,
-    symbols: [...job.stock_ids],
-    symbolText: '',
-    schedule:
-      s.kind === 'daily'
-        ? { ...NEW_SCHEDULE, mode: 'daily', times: [...s.times], days: [...s.days] }
-        : s.kind === 'cron'
-          ? { ...NEW_SCHEDULE, mode: 'cron', days: [...WEEKDAYS], expression: s.expression }
-          : s.kind === 'trading_days'
-            ? {
-                ...NEW_SCHEDULE,
-                mode: 'trading',
-                calendar: s.calendar,
-                tradingTimes: s.times.map(tradingDraftOf),
-              }
-            : // The form does not edit `after` schedules yet (the pipeline form comes next).
-              { ...NEW_SCHEDULE },
-    timezone: job.timezone,
-    lookback: String(job.lookback_days),
-    active: job.is_active,
-  };
-}
-
-const NEW_SCHEDULE: ScheduleDraft = {
-  mode: 'daily',
-  times: ['17:00'],
-  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-  expression: '',
-  calendar: 'XNYS',
-  tradingTimes: [{ anchor: 'after-close', value: '30' }],
-};
-
-function scheduleOf(d: ScheduleDraft): Schedule {
-  if (d.mode === 'trading') {
-    return { kind: 'trading_days', calendar: d.calendar, times: d.tradingTimes.map(tradingTimeOf) };
-  }
-  return d.mode === 'daily'
-    ? { kind: 'daily', times: d.times, days: d.days }
-    : { kind: 'cron', expression: d.expression };
-}
-
-/** The create input as the user gave it; the schema (browser and server) normalises it. */
-function inputOf(d: Draft) {
-  return {
-    name: d.name,
-    stock_ids: d.symbols,
-    schedule: scheduleOf(d.schedule),
-    // A trading-days schedule runs in its exchange's zone (the server says so too).
-    timezone: scheduleTimezone(scheduleOf(d.schedule)) ?? d.timezone.trim(),
-    lookback_days: d.lookback.trim() === '' ? Number.NaN : Number(d.lookback),
-    is_active: d.active,
-  };
-}
-
-type CreateInput = ReturnType<typeof inputOf>;
-
-/** Only the fields an edit changed, so it does not overwrite what someone else changed. */
-function changesOf(job: Job, input: CreateInput): Partial<CreateInput> {
-  const patch: Partial<CreateInput> = {};
-  if (input.name !== job.name) patch.name = input.name;
-  if (JSON.stringify(input.stock_ids) !== JSON.stringify(job.stock_ids))
-    patch.stock_ids = input.stock_ids;
-  const was = job.schedule;
-  const now = input.schedule;
-  const same = JSON.stringify(scheduleSchema.safeParse(now).data) === JSON.stringify(was);
-  if (!same) patch.schedule = input.schedule;
-  if (input.timezone !== job.timezone) patch.timezone = input.timezone;
-  if (input.lookback_days !== job.lookback_days) patch.lookback_days = input.lookback_days;
-  if (input.is_active !== job.is_active) patch.is_active = input.is_active;
-  return patch;
-}
-
-/** The draft with the text still in the symbol field counted, as if Enter had been pressed. */
-function completed(d: Draft): Draft {
-  return {
-    ...d,
-    symbols: [...new Set([...d.symbols, ...splitSymbols(d.symbolText)])],
-    symbolText: '',
-  };
-}
-
-/** What the server's own schema says of the draft: the create input, or an edit's changes. */
-function issuesOfDraft(job: Job | undefined, d: Draft): Issue[] {
-  const input = inputOf(completed(d));
-  const checked = job
-    ? jobUpdateSchema.safeParse(changesOf(job, input))
-    : jobCreateSchema.safeParse(input);
-  return checked.success ? [] : issuesOf(checked.error);
-}
 
 /**
  * Every field of a job, checked with the server's own schema before it is sent. Once a submit
@@ -299,8 +179,17 @@ export function JobForm({
             <FieldError id={err('stock_ids')} messages={fields.stock_ids} />
           </div>
 
+          <TaskFields
+            id={`${id}-task`}
+            task={draft.task}
+            analysis={draft.analysis}
+            errors={errors}
+            onChange={set}
+          />
+
           <ScheduleFields
             id={`${id}-schedule`}
+            selfId={job?.job_id}
             value={draft.schedule}
             errors={errors}
             onChange={(schedule) => set({ schedule })}

@@ -1,19 +1,24 @@
 'use client';
 
+import { CrossButton } from '~/components/ui/icon-button';
 import { describedBy, FieldError } from '~/components/ui/field-error';
 import { TimeOfDayInput } from '~/components/ui/time-of-day-input';
-import { WEEKDAYS, type Weekday } from '~/domain/job-definition';
+import { WEEKDAYS, type AfterSchedule, type Weekday } from '~/domain/job-definition';
 import { WEEKDAY_LABELS } from '~/domain/schedule-words';
+import { AfterFields } from './after-fields';
 import type { FormErrors } from './form-issues';
 import { TradingFields, type TradingTimeDraft } from './trading-fields';
 
 export interface ScheduleDraft {
-  mode: 'daily' | 'cron' | 'trading';
+  mode: 'daily' | 'cron' | 'trading' | 'after';
   times: string[];
   days: Weekday[];
   expression: string;
   calendar: string;
   tradingTimes: TradingTimeDraft[];
+  upstream: string[];
+  when: AfterSchedule['when'];
+  wait: AfterSchedule['wait'];
 }
 
 const PRESETS: [string, Weekday[]][] = [
@@ -22,14 +27,27 @@ const PRESETS: [string, Weekday[]][] = [
   ['Weekends', ['sat', 'sun']],
 ];
 
-/** Daily times on chosen weekdays, a cron expression, or times of an exchange's sessions. */
+const MODES: [ScheduleDraft['mode'], string][] = [
+  ['daily', 'At set times'],
+  ['cron', 'Cron expression'],
+  ['trading', 'Exchange sessions'],
+  ['after', 'After other jobs'],
+];
+
+/**
+ * Daily times on chosen weekdays, a cron expression, times of an exchange's sessions, or
+ * after the runs of other jobs.
+ */
 export function ScheduleFields({
   id,
+  selfId,
   value,
   errors,
   onChange,
 }: {
   id: string;
+  /** The edited job's id, if any: never offered as its own upstream job. */
+  selfId: string | undefined;
   value: ScheduleDraft;
   errors: FormErrors;
   onChange: (next: ScheduleDraft) => void;
@@ -41,40 +59,32 @@ export function ScheduleFields({
     <fieldset className="fieldset">
       <legend>Schedule</legend>
       <div className="segmented" role="radiogroup" aria-label="Kind of schedule">
-        <label>
-          <input
-            type="radio"
-            name={`${id}-mode`}
-            value="daily"
-            checked={value.mode === 'daily'}
-            onChange={() => set({ mode: 'daily' })}
-          />
-          At set times
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-mode`}
-            value="cron"
-            checked={value.mode === 'cron'}
-            onChange={() => set({ mode: 'cron' })}
-          />
-          Cron expression
-        </label>
-        <label>
-          <input
-            type="radio"
-            name={`${id}-mode`}
-            value="trading"
-            checked={value.mode === 'trading'}
-            onChange={() => set({ mode: 'trading' })}
-          />
-          Exchange sessions
-        </label>
+        {MODES.map(([mode, label]) => (
+          <label key={mode}>
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value={mode}
+              checked={value.mode === mode}
+              onChange={() => set({ mode })}
+            />
+            {label}
+          </label>
+        ))}
       </div>
       <FieldError id={err('schedule')} messages={fields.schedule} />
 
-      {value.mode === 'trading' ? (
+      {value.mode === 'after' ? (
+        <AfterFields
+          id={id}
+          selfId={selfId}
+          upstream={value.upstream}
+          when={value.when}
+          wait={value.wait}
+          errors={errors}
+          onChange={set}
+        />
+      ) : value.mode === 'trading' ? (
         <TradingFields
           id={id}
           calendar={value.calendar}
@@ -103,14 +113,10 @@ export function ScheduleFields({
                     }
                   />
                   {value.times.length > 1 && (
-                    <button
-                      type="button"
-                      className="icon-button"
-                      aria-label={`Remove time ${i + 1}`}
+                    <CrossButton
+                      label={`Remove time ${i + 1}`}
                       onClick={() => set({ times: value.times.filter((_, k) => k !== i) })}
-                    >
-                      ×
-                    </button>
+                    />
                   )}
                 </li>
               ))}

@@ -1,5 +1,6 @@
 'use client';
 
+import { CrossButton } from '~/components/ui/icon-button';
 import { FieldError } from '~/components/ui/field-error';
 import { TimeOfDayInput } from '~/components/ui/time-of-day-input';
 import { listCalendars } from '~/domain/calendars';
@@ -117,14 +118,10 @@ export function TradingFields({
                 ))}
               </select>
               {times.length > 1 && (
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-label={`Remove session time ${i + 1}`}
+                <CrossButton
+                  label={`Remove session time ${i + 1}`}
                   onClick={() => onChange({ tradingTimes: times.filter((_, k) => k !== i) })}
-                >
-                  ×
-                </button>
+                />
               )}
             </li>
           ))}

@@ -10,11 +10,13 @@ import { RUNS_LIMIT } from '~/components/live/live-queries';
 import { ConfirmDelete } from '~/components/ui/confirm-delete';
 import { api } from '~/trpc/react';
 import type { Job } from '~/trpc/shapes';
+import { AnalysisPanel } from './analysis-panel';
 import { BackfillDialog } from './backfill-dialog';
 import { useCan } from '~/components/auth/use-actor';
 import { JobActions } from './job-actions';
 import { JobSettings } from './job-settings';
 import { JobState } from './job-state';
+import { PipelineLinks } from './pipeline-links';
 import { PricePanel } from './price-panel';
 import { RunHistory } from './run-history';
 import { useJobActions } from './use-job-actions';
@@ -121,6 +123,18 @@ export function JobDetail({ jobId }: { jobId: string }) {
             <p className="muted">Stopped: it runs on its schedule again once started.</p>
           )}
         </section>
+
+        <section className="card card-wide" aria-labelledby="pipeline-heading">
+          <h2 id="pipeline-heading">Pipeline</h2>
+          <PipelineLinks job={data} />
+        </section>
+
+        {data.task === 'analyze' && (
+          <section className="card card-wide" aria-labelledby="analysis-heading">
+            <h2 id="analysis-heading">Latest values and signals</h2>
+            <AnalysisPanel job={data} />
+          </section>
+        )}
 
         <section className="card card-wide" aria-labelledby="prices-heading">
           <h2 id="prices-heading">Stored prices</h2>

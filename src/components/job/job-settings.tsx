@@ -1,9 +1,11 @@
 import Link from 'next/link';
-import { formatExact } from '~/components/ui/format';
+import { formatExact, plural } from '~/components/ui/format';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { StatusBadge } from '~/components/ui/status-badge';
 import { describeSchedule } from '~/domain/schedule-words';
 import type { Job } from '~/trpc/shapes';
+import { describeAnalysis, signalWords } from './analysis-words';
+import { whenWords } from './run-words';
 
 /** Every setting of a job, as a definition list. */
 export function JobSettings({ job }: { job: Job }) {
@@ -23,9 +25,30 @@ export function JobSettings({ job }: { job: Job }) {
         </dd>
       </div>
       <div>
+        <dt>Task</dt>
+        <dd data-testid="job-task">
+          {job.analysis ? (
+            <>
+              Analyze: {describeAnalysis(job.analysis)}
+              {job.analysis.signals.length > 0 && (
+                <ul className="signal-list">
+                  {job.analysis.signals.map((s, i) => (
+                    <li key={i}>Signal: {signalWords(s)}</li>
+                  ))}
+                </ul>
+              )}
+            </>
+          ) : (
+            'Fetch daily bars'
+          )}
+        </dd>
+      </div>
+      <div>
         <dt>Schedule</dt>
         <dd>
-          {describeSchedule(schedule, job.timezone)}
+          {schedule.kind === 'after'
+            ? `After ${plural(schedule.jobs.length, 'upstream job')}, ${whenWords(schedule.when)}`
+            : describeSchedule(schedule, job.timezone)}
           {schedule.kind === 'cron' &&
             !describeSchedule(schedule, job.timezone).startsWith('Cron') && (
               <>

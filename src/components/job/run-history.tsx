@@ -1,10 +1,11 @@
 'use client';
 
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { formatDuration, formatExact, runDuration } from '~/components/ui/format';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { StatusBadge } from '~/components/ui/status-badge';
 import type { Run } from '~/trpc/shapes';
+import { JobLink } from './job-link';
 import { RunOutcome } from './run-outcome';
 import { RunProgress } from './run-progress';
 import { describeRunCounts } from './run-words';
@@ -14,13 +15,36 @@ const TRIGGERS = {
   schedule: 'Scheduled',
   manual: 'Run now',
   backfill: 'Backfill',
-  upstream: 'After upstream',
+  upstream: 'After',
 } as const;
+
+/** The run a `#run-<id>` link points at (another job's page linking to one of its runs). */
+function useLinkedRun(): string | null {
+  const [linked, setLinked] = useState<string | null>(null);
+  useEffect(() => {
+    const read = () => {
+      const m = /^#run-(.+)$/.exec(window.location.hash);
+      setLinked(m ? decodeURIComponent(m[1]!) : null);
+    };
+    read();
+    window.addEventListener('hashchange', read);
+    return () => window.removeEventListener('hashchange', read);
+  }, []);
+  return linked;
+}
 
 /** A job's runs, newest first, with success rate and durations; each opens to its symbols. */
 export function RunHistory({ runs }: { runs: readonly Run[] }) {
   // Until the user picks one, the newest run is open.
   const [picked, setOpen] = useState<string | null | undefined>(undefined);
+  const linked = useLinkedRun();
+  const isListed = linked !== null && runs.some((r) => r.run_id === linked);
+  // A linked run is open (and in view) until the user picks another.
+  useEffect(() => {
+    if (!linked || !isListed) return;
+    setOpen(linked);
+    document.getElementById(`run-${linked}`)?.scrollIntoView({ block: 'center' });
+  }, [linked, isListed]);
   const open = picked === undefined ? (runs[0]?.run_id ?? null) : picked;
   const stats = runStats(runs);
   if (runs.length === 0) {
@@ -62,19 +86,29 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
           </thead>
           <tbody>
             {runs.map((run) => {
-              const ok = run.symbols.filter((s) => s.status !== 'error').length;
-              const cached = run.symbols.filter((s) => s.status === 'cached').length;
+              const ok = run.symbols.filter((s) => s.status === 'ok').length;
               const duration = runDuration(run);
               const expanded = open === run.run_id;
-              const detailsId = `run-${run.run_id}`;
+              const detailsId = `run-${run.run_id}-symbols`;
               return (
                 <Fragment key={run.run_id}>
-                  <tr data-run-id={run.run_id} data-status={run.status}>
+                  <tr
+                    id={`run-${run.run_id}`}
+                    data-run-id={run.run_id}
+                    data-status={run.status}
+                    data-linked={run.run_id === linked || undefined}
+                  >
                     <td data-label="Started">
                       <RelativeTime value={run.started_at} past />
                     </td>
                     <td data-label="Trigger">
                       {TRIGGERS[run.trigger]}
+                      {run.upstream?.map((u, i) => (
+                        <Fragment key={u.run_id}>
+                          {i > 0 ? ' and ' : ' '}
+                          <JobLink jobId={u.job_id} run={u.run_id} />
+                        </Fragment>
+                      ))}
                       {run.late && <span className="muted"> (late)</span>}
                     </td>
                     <td data-label="Outcome">
@@ -91,13 +125,6 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
                     </td>
                     <td data-label="Symbols">
                       {run.symbols.length ? `${ok} of ${run.symbols.length} stored` : '–'}
-                      {cached > 0 && <span className="muted"> ({cached} from series)</span>}
-                      {(run.data_issues_new ?? 0) > 0 && (
-                        <span className="badge badge-partial" data-issues-new={run.data_issues_new}>
-                          {run.data_issues_new} new data{' '}
-                          {run.data_issues_new === 1 ? 'issue' : 'issues'}
-                        </span>
-                      )}
                     </td>
                     <td data-label="Data range">
                       {run.start} to {run.end}

@@ -32,3 +32,18 @@ export function runErrorLine(run: Pick<Run, 'error' | 'symbols'>): string | null
   }
   return run.error;
 }
+
+/** "when a run completed" for an `after` schedule's `when`. */
+export function whenWords(when: 'success' | 'not_failed' | 'always'): string {
+  return {
+    success: 'when a run completed',
+    not_failed: 'when a run completed or was partial',
+    always: 'whenever a run finished',
+  }[when];
+}
+
+/** "after each" / "once all have run" for an `after` schedule's `wait`, with n upstream jobs. */
+export function waitWords(wait: 'any' | 'all', n: number): string {
+  if (n <= 1) return 'one run per upstream run';
+  return wait === 'all' ? `once all ${n} have run` : 'after each of them';
+}

@@ -15,16 +15,22 @@ const MAX_WAIT_MS = 3000;
 export class CacheSync {
   /** Events received while a query (by hash) was fetching. */
   private readonly duringFetch = new Map<string, ChangeEvent[]>();
-  private stale = {
-    dashboard: false,
-    list: false,
-    jobs: new Set<string>(),
-    symbols: new Set<string>(),
-  };
+  private stale = CacheSync.nothingStale();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private firstStaleAt = 0;
 
   constructor(private readonly client: QueryClient) {}
+
+  private static nothingStale() {
+    return {
+      dashboard: false,
+      list: false,
+      dependents: false,
+      jobs: new Set<string>(),
+      symbols: new Set<string>(),
+      analyses: new Set<string>(),
+    };
+  }
 
   /** Watches query fetches; returns the unsubscribe. */
   start(): () => void {
@@ -58,9 +64,12 @@ export class CacheSync {
     for (const list of this.duringFetch.values()) list.push(event);
 
     const stale = staleAfter(event);
-    if (!stale.dashboard && !stale.job && !stale.list && stale.symbols.length === 0) return;
+    const nothing = !stale.dashboard && !stale.job && !stale.list && !stale.dependents;
+    if (nothing && stale.symbols.length === 0 && stale.analysis === null) return;
     this.stale.dashboard ||= stale.dashboard;
     this.stale.list ||= stale.list;
+    this.stale.dependents ||= stale.dependents;
+    if (stale.analysis) this.stale.analyses.add(stale.analysis);
     if (stale.job) this.stale.jobs.add(event.job_id);
     for (const s of stale.symbols) this.stale.symbols.add(s);
     this.schedule();
@@ -86,13 +95,15 @@ export class CacheSync {
 
   private flush() {
     this.timer = null;
-    const { dashboard, list, jobs, symbols } = this.stale;
-    this.stale = { dashboard: false, list: false, jobs: new Set(), symbols: new Set() };
+    const { dashboard, list, dependents, jobs, symbols, analyses } = this.stale;
+    this.stale = CacheSync.nothingStale();
     const stale: QueryKey[] = [
       ...(dashboard ? [liveKeys.dashboard()] : []),
       ...(list ? [liveKeys.list()] : []),
+      ...(dependents ? [liveKeys.dependents()] : []),
       ...[...jobs].map(liveKeys.job),
       ...[...symbols].map(liveKeys.data),
+      ...[...analyses].map(liveKeys.analysis),
     ];
     void this.client.invalidateQueries({
       predicate: (q) => stale.some((key) => isQueryOf(q, key)),

@@ -107,6 +107,10 @@ export function staleAfter(event: ChangeEvent): {
   job: boolean;
   list: boolean;
   symbols: readonly string[];
+  /** The job whose stored analysis a finished run replaced. */
+  analysis: string | null;
+  /** Which jobs run after which: any job change may move it. */
+  dependents: boolean;
 } {
   const finished = event.type === 'run' && event.action === 'finished';
   const deleted = event.type === 'job' && event.action === 'deleted';
@@ -118,5 +122,7 @@ export function staleAfter(event: ChangeEvent): {
     // A job's status is in the list; run events that change it carry the job.
     list: event.type === 'job' || (event.type === 'run' && event.job != null),
     symbols: finished && event.type === 'run' ? event.run.symbols.map((s) => s.symbol) : [],
+    analysis: finished ? event.job_id : null,
+    dependents: event.type === 'job',
   };
 }

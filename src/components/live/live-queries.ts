@@ -17,6 +17,9 @@ export const liveKeys = {
   job: (jobId?: string) => getQueryKey(api.jobs.get, jobId ? { job_id: jobId } : undefined),
   runs: (jobId?: string) => getQueryKey(api.jobs.runs, jobId ? { job_id: jobId } : undefined),
   data: (symbol?: string) => getQueryKey(api.data.get, symbol ? { symbol } : undefined),
+  analysis: (jobId?: string) =>
+    getQueryKey(api.jobs.analysis, jobId ? { job_id: jobId } : undefined),
+  dependents: () => getQueryKey(api.jobs.dependents),
 };
 
 /** Whether `query` is one of those `key` names (a prefix match on tRPC's `[path, { input }]`). */

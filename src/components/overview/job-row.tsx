@@ -8,9 +8,14 @@ import { shortenSymbols } from '~/components/ui/format';
 import { RelativeTime } from '~/components/ui/relative-time';
 import { StatusBadge } from '~/components/ui/status-badge';
 import { describeSchedule } from '~/domain/schedule-words';
+import { api } from '~/trpc/react';
 
 /** One job in the overview table. */
 export const JobRow = memo(function JobRow({ job, onEdit, onDelete }: JobActionsProps) {
+  const utils = api.useUtils();
+  // An after-schedule names its upstream jobs, known from the overview's own list.
+  const nameOf = (id: string) =>
+    utils.scheduler.dashboard.getData()?.jobs.find((j) => j.job_id === id)?.name;
   return (
     <tr data-job-id={job.job_id}>
       <th scope="row" className="cell-name">
@@ -22,7 +27,7 @@ export const JobRow = memo(function JobRow({ job, onEdit, onDelete }: JobActions
         {shortenSymbols(job.stock_ids)}
       </td>
       <td data-label="Schedule" className="cell-schedule">
-        {describeSchedule(job.schedule, job.timezone)}
+        {describeSchedule(job.schedule, job.timezone, nameOf)}
       </td>
       <td data-label="Next run" className="cell-next">
         <RelativeTime

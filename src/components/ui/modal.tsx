@@ -1,5 +1,6 @@
 'use client';
 
+import { CrossButton } from './icon-button';
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
@@ -48,9 +49,7 @@ export function Modal({
     <dialog ref={ref} className={`modal ${className ?? ''}`} aria-labelledby={titleId} role={role}>
       <div className="modal-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-          ×
-        </button>
+        <CrossButton label="Close" onClick={onClose} />
       </div>
       {children}
     </dialog>

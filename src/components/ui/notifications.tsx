@@ -1,5 +1,6 @@
 'use client';
 
+import { CrossButton } from './icon-button';
 import {
   createContext,
   useCallback,
@@ -121,14 +122,7 @@ export function Notifications({ children }: { children: ReactNode }) {
         {notes.map((note) => (
           <div key={note.id} className={`note note-${note.kind}`}>
             <span>{note.text}</span>
-            <button
-              type="button"
-              className="icon-button"
-              aria-label="Dismiss message"
-              onClick={() => dismiss(note.id)}
-            >
-              ×
-            </button>
+            <CrossButton label="Dismiss message" onClick={() => dismiss(note.id)} />
           </div>
         ))}
       </div>

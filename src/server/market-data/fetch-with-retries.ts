@@ -9,7 +9,6 @@ import {
   type MarketDataProvider,
 } from './provider';
 import { abortable, type RateLimiter } from './rate-limiter';
-import { processMetrics } from '../metrics/process-metrics';
 
 /** Longest backoff between two attempts, whatever the attempt number. */
 const MAX_BACKOFF_MS = 30_000;
@@ -48,23 +47,15 @@ export async function fetchWithRetries(
   for (let attempt = 1; ; attempt++) {
     let failure: ProviderError;
     const release = await deps.limiter.acquire(signal);
-    const requests = processMetrics().providerRequests;
     try {
       deps.onRequest?.();
-      const history = await deps.provider.dailyHistory(symbol, start, end, signal);
-      requests.inc({ outcome: 'ok' });
-      return { history };
+      return { history: await deps.provider.dailyHistory(symbol, start, end, signal) };
     } catch (error) {
-      if (signal.aborted) {
-        requests.inc({ outcome: 'aborted' });
-        throw error;
-      }
+      if (signal.aborted) throw error;
       failure =
         error instanceof ProviderError
           ? error
           : new ProviderError('malformed', `provider failed: ${messageOf(error)}`);
-      // The failure's kind: a handful of words (rate_limited, unknown_symbol, timeout, ...).
-      requests.inc({ outcome: failure.kind });
     } finally {
       release();
     }
