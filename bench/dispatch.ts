@@ -145,6 +145,7 @@ async function wakeupCost(redisUrl: string, counts: number[]) {
       subscriber,
       logger: createLogger({ level: 'silent' }),
       misfireGraceMs: 3600_000,
+      missedAfterMs: 300_000,
       enqueue: async () => undefined,
       recordMissed: async () => undefined,
       newRunId: () => 'bench',

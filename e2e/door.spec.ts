@@ -138,6 +138,10 @@ test('a viewer sees no button it may not use, and the server refuses it anyway',
   });
   expect(created.status()).toBe(201);
   const { job_id } = (await created.json()) as { job_id: string };
+  // An admin (as an editor) has the Notifications link; the viewer below does not.
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login$/);
 
@@ -148,6 +152,9 @@ test('a viewer sees no button it may not use, and the server refuses it anyway',
   for (const name of ['New job', /Run now/, /Stop/, /Edit/, /Delete/])
     await expect(page.getByRole('button', { name })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Users and tokens' })).toHaveCount(0);
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notifications' }),
+  ).toHaveCount(0);
   await page.goto(`${app.url}/jobs/${job_id}`);
   await expect(page.getByRole('heading', { name: 'Watched job' })).toBeVisible();
   for (const name of [/Backfill/, /Run now/, /Edit/, /Delete/])

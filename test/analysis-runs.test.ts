@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
 import { keys } from '../src/server/keys';
+import { buildMessage } from '../src/server/notifications/messages';
 import type { DailyBar } from '../src/server/market-data/provider';
 import { SeriesStore } from '../src/server/market-data/series-store';
 import { createRedis } from '../src/server/redis/connection';
@@ -226,6 +227,19 @@ describe('symbols it cannot analyse', () => {
         error: 'no stored series for XNONE: a fetch job with this symbol must run first',
       },
     ]);
+    const job = await caller.jobs.get({ job_id });
+    const words = buildMessage(
+      {
+        event_id: 'x',
+        event: 'run.partial',
+        occurred_at: run.finished_at!,
+        job_id,
+        run_id: run.run_id,
+      },
+      { job, run, lastSuccess: null, publicUrl: 'http://x', zone: 'UTC' },
+    );
+    expect(words.text).toContain('2 of 3 symbols failed');
+    expect(words.text).toContain('; 1 analysed.');
     const answer = await caller.jobs.analysis({ job_id });
     const short = answer.symbols[1]!;
     expect(short.values['rsi:14']).toBeNull();
@@ -279,7 +293,13 @@ describe('latest values', () => {
       'GET',
       `/scheduler/jobs/${job_id}/analysis`,
     );
+    const doc = await api<{ paths: Record<string, { get?: unknown }> }>(
+      server.base,
+      'GET',
+      '/api/openapi.json',
+    );
     server.close();
+    expect(doc.body.paths['/scheduler/jobs/{job_id}/analysis']?.get).toBeDefined();
     expect(rest.status).toBe(200);
     expect(rest.body).toEqual(await caller.jobs.analysis({ job_id }));
     const ind = await caller.data.indicators({

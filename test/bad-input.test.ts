@@ -357,6 +357,14 @@ const cases: Case[] = [
     field: 'end',
   },
   {
+    name: 'run: force not a boolean',
+    method: 'POST',
+    path: 'JOB/run',
+    body: { force: 'yes' },
+    status: 400,
+    field: 'force',
+  },
+  {
     name: 'list: negative offset',
     method: 'GET',
     path: '/scheduler/jobs?offset=-1',

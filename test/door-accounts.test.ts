@@ -1,9 +1,11 @@
 /**
  * Account mode against the real server process and real Redis: the ADMIN_* bootstrap,
  * sign-in and sign-out, session rotation and expiry, users, API tokens (hashed at rest,
- * last use, expiry, revocation), sign-in throttling, the audit log, and that no password,
+ * last use, expiry, revocation), what ends with an account (its tokens when it is deleted, a
+ * live-update stream when its session expires), sign-in throttling, the audit log, and that no password,
  * token or session id shows up where it should not.
  */
+import http from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AppProcess } from './support/app-server';
@@ -350,6 +352,70 @@ describe('the audit log', () => {
       await running.stop();
     }
   });
+});
+
+describe('what ends with an account', () => {
+  it('deleting a user revokes the tokens they created, and those made with them', async () => {
+    const ann = { email: 'ann@example.com', password: 'the other admin password 3' };
+    secrets.push(ann.password);
+    const created = await call('/scheduler/users', {
+      method: 'POST',
+      headers: { ...asAdmin(), 'content-type': 'application/json' },
+      body: JSON.stringify({ ...ann, name: 'Ann', role: 'admin' }),
+    });
+    expect(created.status).toBe(201);
+    const { cookie } = await signIn(app.url, ann.email, ann.password);
+    secrets.push(cookie.split('=')[1]!);
+    const theirs = await createToken(app.url, { cookie }, { name: 'ann ci', role: 'admin' });
+    const made = await createToken(app.url, bearer(theirs.token), { name: 'by', role: 'viewer' });
+    secrets.push(theirs.token, made.token);
+    for (const t of [theirs, made])
+      expect((await call('/scheduler/jobs', { headers: bearer(t.token) })).status).toBe(200);
+
+    const gone = await call(`/scheduler/users/${created.body.user_id}`, {
+      method: 'DELETE',
+      headers: asAdmin(),
+    });
+    expect(gone.status).toBe(200);
+    for (const t of [theirs, made]) {
+      expect((await call('/scheduler/jobs', { headers: bearer(t.token) })).status).toBe(401);
+      expect(await client.exists(`scheduler:token:${t.token_id}`)).toBe(0);
+      expect(await client.sismember('scheduler:tokens', t.token_id)).toBe(0);
+    }
+    const left = (await call('/scheduler/tokens', { headers: asAdmin() })).body.tokens as {
+      token_id: string;
+    }[];
+    expect(left.map((t) => t.token_id)).not.toContain(theirs.token_id);
+    expect((await call('/scheduler/jobs', { headers: asAdmin() })).status).toBe(200);
+  });
+
+  it('an open live-update stream ends with UNAUTHORIZED once its session expires', async () => {
+    const { cookie } = await signIn(app.url, ADMIN.email, ADMIN.password);
+    secrets.push(cookie.split('=')[1]!);
+    let text = '';
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(
+        `${app.url}/api/trpc/events.onChange`,
+        { agent: false, headers: { accept: 'text/event-stream', cookie } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve());
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      // Well past the session's life and its first check: ended by then, or the test fails.
+      setTimeout(() => {
+        req.destroy();
+        reject(new Error(`the stream was still open: ${text.slice(-300)}`));
+      }, 30_000).unref();
+    });
+    expect(text).toMatch(/"type":"sync"/);
+    expect(text).toMatch(/event: serialized-error/);
+    expect(text).toMatch(/UNAUTHORIZED/);
+    expect((await call('/auth/me', { headers: { cookie } })).status).toBe(401);
+  }, 40_000);
 });
 
 describe('nothing leaks', () => {

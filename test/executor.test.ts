@@ -85,6 +85,7 @@ describe('recorded backfills', () => {
       status: 'completed',
       symbols: [{ symbol: 'AAPL', status: 'ok', bars: 49, key }],
       error: null,
+      data_issues_new: 0,
     });
     const record = await stored(key);
     expect(record).toMatchObject({

@@ -30,7 +30,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-it('reports each stale symbol of an active job once per session', async () => {
+it('reports each stale symbol of an active fetch job once per session', async () => {
   const active = await a.registry.create({
     name: 'Never fetched',
     stock_ids: ['AAPL'],
@@ -41,6 +41,14 @@ it('reports each stale symbol of an active job once per session', async () => {
     stock_ids: ['MSFT'],
     schedule_time: '17:00',
     is_active: false,
+  });
+  // An analyze job fetches nothing: its symbol is not reported.
+  await a.registry.create({
+    name: 'Analysis',
+    stock_ids: ['GOOG'],
+    schedule_time: '17:00',
+    task: 'analyze',
+    analysis: { indicators: ['sma:2'], price: 'close', signals: [] },
   });
   await a.channels.create({
     kind: 'webhook',

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import { AccountMenu } from '~/components/auth/account-menu';
+import { MainNav } from '~/components/auth/main-nav';
 import '~/components/auth/auth.css';
 import { ConnectionStatus } from '~/components/live/connection-status';
 import { LiveUpdates } from '~/components/live/live-updates';
@@ -48,10 +49,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/" className="brand">
                   Stock Scheduler
                 </Link>
-                <nav className="site-nav" aria-label="Main">
-                  <Link href="/">Jobs</Link>
-                  <Link href="/settings/notifications">Notifications</Link>
-                </nav>
+                <MainNav />
                 <AccountMenu />
                 <ConnectionStatus />
               </header>

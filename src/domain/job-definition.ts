@@ -183,7 +183,9 @@ export const lookbackDaysSchema = noCoerce(
     .min(1, { error: 'must be at least 1' })
     .max(3650, { error: 'must be at most 3650' }),
 );
-export const isActiveSchema = noCoerce(z.boolean({ error: 'must be true or false' }));
+/** A boolean that stays one on REST too (no coercion of `"no"` to true). */
+export const strictBooleanSchema = noCoerce(z.boolean({ error: 'must be true or false' }));
+export const isActiveSchema = strictBooleanSchema;
 
 export const jobIdSchema = z
   .string({ error: 'must be a job id string' })
@@ -323,9 +325,13 @@ export function normaliseSchedule(input: {
   return null;
 }
 
+/**
+ * A symbol's outcome in a run: `ok` fetched and stored, `cached` its record written from the
+ * symbol's series, already fresh, without asking the provider (an additive value), `error`.
+ */
 export const symbolOutcomeSchema = z.object({
   symbol: z.string(),
-  status: z.enum(['ok', 'error']),
+  status: z.enum(['ok', 'cached', 'error']),
   bars: z.number().optional(),
   key: z.string().optional(),
   error: z.string().optional(),
@@ -338,7 +344,10 @@ export const RUN_TRIGGERS = ['schedule', 'manual', 'backfill', 'upstream'] as co
 export const upstreamRunSchema = z.object({ job_id: z.string(), run_id: z.string() });
 export type UpstreamRun = z.infer<typeof upstreamRunSchema>;
 
-/** A run, CONTRACT.md section 5. `progress` and `note` are additive fields. */
+/**
+ * A run, CONTRACT.md section 5. `progress`, `note` and `data_issues_new` (suspicious bars the
+ * run stored that were not known before) are additive fields.
+ */
 export const runSchema = z.object({
   run_id: z.string(),
   job_id: z.string(),
@@ -356,5 +365,6 @@ export const runSchema = z.object({
   note: z.string().nullable().optional(),
   /** On `upstream` runs: the upstream runs that triggered this one. */
   upstream: z.array(upstreamRunSchema).optional(),
+  data_issues_new: z.number().optional(),
 });
 export type Run = z.infer<typeof runSchema>;

@@ -12,7 +12,12 @@ export const keys = {
   due: 'scheduler:due',
   /** Hash: field `${job_id}:${fire_ms}`, value = JSON of a claimed fire not yet enqueued. */
   pendingFires: 'scheduler:pending_fires',
-  /** The field of one claimed fire in `pendingFires`. */
+  /**
+   * Sorted set: member `${job_id}:${fire_ms}` of a claimed fire whose run has not begun, score =
+   * the fire time it stands for in ms; reported as run.missed past MISSED_AFTER_SECONDS.
+   */
+  awaitingStart: 'scheduler:awaiting_start',
+  /** The field of one claimed fire in `pendingFires`, and its member in `awaitingStart`. */
   pendingFire: (jobId: string, fireMs: number) => `${jobId}:${fireMs}`,
   /** Set per job: the jobs whose after-schedule names it (the reverse index of the pipelines). */
   dependents: (jobId: string) => `scheduler:dependents:${jobId}`,

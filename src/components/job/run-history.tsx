@@ -86,7 +86,8 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
           </thead>
           <tbody>
             {runs.map((run) => {
-              const ok = run.symbols.filter((s) => s.status === 'ok').length;
+              const ok = run.symbols.filter((s) => s.status !== 'error').length;
+              const cached = run.symbols.filter((s) => s.status === 'cached').length;
               const duration = runDuration(run);
               const expanded = open === run.run_id;
               const detailsId = `run-${run.run_id}-symbols`;
@@ -125,6 +126,13 @@ export function RunHistory({ runs }: { runs: readonly Run[] }) {
                     </td>
                     <td data-label="Symbols">
                       {run.symbols.length ? `${ok} of ${run.symbols.length} stored` : '–'}
+                      {cached > 0 && <span className="muted"> ({cached} from series)</span>}
+                      {(run.data_issues_new ?? 0) > 0 && (
+                        <span className="badge badge-partial" data-issues-new={run.data_issues_new}>
+                          {run.data_issues_new} new data{' '}
+                          {run.data_issues_new === 1 ? 'issue' : 'issues'}
+                        </span>
+                      )}
                     </td>
                     <td data-label="Data range">
                       {run.start} to {run.end}

@@ -2,7 +2,17 @@ import { plainError } from '~/components/ui/format';
 import type { Run } from '~/trpc/shapes';
 import { runErrorLine } from './run-words';
 
-/** What a run did for each symbol: bars stored, or why it failed, in plain words. */
+/** Each symbol outcome's badge: its colour class and its word. */
+const OUTCOME_BADGES = {
+  ok: { badge: 'completed', word: 'stored' },
+  cached: { badge: 'cached', word: 'from series' },
+  error: { badge: 'failed', word: 'failed' },
+} as const;
+
+/**
+ * What a run did for each symbol: bars stored (fetched, or written from the symbol's series
+ * when that was already fresh), or why it failed, in plain words.
+ */
 export function RunOutcome({ run }: { run: Run }) {
   const failed = run.symbols.filter((s) => s.status === 'error').length;
   const errorLine = runErrorLine(run);
@@ -43,8 +53,15 @@ export function RunOutcome({ run }: { run: Run }) {
                 <tr key={s.symbol} data-symbol={s.symbol} data-outcome={s.status}>
                   <th scope="row">{s.symbol}</th>
                   <td>
-                    <span className={`badge badge-${s.status === 'ok' ? 'completed' : 'failed'}`}>
-                      {s.status === 'ok' ? 'stored' : 'failed'}
+                    <span
+                      className={`badge badge-${OUTCOME_BADGES[s.status].badge}`}
+                      title={
+                        s.status === 'cached'
+                          ? 'The series was already fresh: written from it, the provider was not asked'
+                          : undefined
+                      }
+                    >
+                      {OUTCOME_BADGES[s.status].word}
                     </span>
                   </td>
                   <td>{s.bars ?? '–'}</td>

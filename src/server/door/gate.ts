@@ -13,10 +13,15 @@ import { CSP_REPORT_PATH, newNonce, pagePolicy, setSecurityHeaders } from './sec
 import { sessionFromCookies } from './sessions';
 import { crossSiteReason, hostnameOf, ownOrigins, UNSAFE_METHODS } from './site-checks';
 
+/** How long the request's credentials have left, in ms; null once they have ended. */
+export type CredentialsLeft = () => Promise<number | null>;
+
 export interface Admission {
   /** Null only on a public path (health, the login page) asked without credentials. */
   actor: Actor | null;
   client: ClientInfo;
+  /** For a session or a token: asked again by long requests (the live-update stream). */
+  left?: CredentialsLeft;
 }
 
 const admissions = new WeakMap<IncomingMessage, Admission>();
@@ -68,19 +73,39 @@ function refuse(res: ServerResponse, status: 401 | 403, message: string): null {
 export function createGate(services: Services, options: { dev: boolean }) {
   const door = doorOf(services);
   const { config } = services;
-  async function credentials(req: IncomingMessage, bearer: string | null): Promise<Actor | null> {
+  async function credentials(
+    req: IncomingMessage,
+    bearer: string | null,
+  ): Promise<{ actor: Actor; left: CredentialsLeft } | null> {
     if (bearer !== null) {
       const token = bearer ? await door.tokens.verify(bearer) : null;
       if (!token) return null;
-      return { kind: 'token', id: token.token_id, name: token.name, role: token.role, email: null };
+      return {
+        actor: {
+          kind: 'token',
+          id: token.token_id,
+          name: token.name,
+          role: token.role,
+          email: null,
+        },
+        left: () => door.tokens.remainingMs(token.token_id),
+      };
     }
     const session = sessionFromCookies(req.headers.cookie);
     if (!session) return null;
     const userId = await door.sessions.userOf(session);
     const user = userId ? await door.users.get(userId) : null;
-    return user
-      ? { kind: 'user', id: user.user_id, name: user.name, role: user.role, email: user.email }
-      : null;
+    if (!user) return null;
+    return {
+      actor: {
+        kind: 'user',
+        id: user.user_id,
+        name: user.name,
+        role: user.role,
+        email: user.email,
+      },
+      left: () => door.sessions.remainingMs(session),
+    };
   }
 
   return async function admit(
@@ -115,7 +140,8 @@ export function createGate(services: Services, options: { dev: boolean }) {
       if (reason) return refuse(res, 403, `Refused: ${reason}`);
     }
 
-    let actor = await credentials(req, bearer);
+    const given = await credentials(req, bearer);
+    let actor = given?.actor ?? null;
     if (bearer !== null && !actor)
       return refuse(res, 401, 'The bearer token is unknown, expired or revoked');
     const asset = isStaticAsset(path, options.dev);
@@ -139,7 +165,7 @@ export function createGate(services: Services, options: { dev: boolean }) {
         'Sign in first (POST /auth/login) or send an API token: Authorization: Bearer <token>',
       );
     }
-    const admission = { actor, client };
+    const admission: Admission = { actor, client, ...(given && { left: given.left }) };
     admissions.set(req, admission);
     return admission;
   };

@@ -58,6 +58,16 @@ export class SessionStore {
     return session.user_id;
   }
 
+  /**
+   * How long the session has left, in ms, without renewing it (Infinity if it has no TTL);
+   * null once it has ended (expired, signed out, its user deleted).
+   */
+  async remainingMs(secret: string): Promise<number | null> {
+    const ms = await this.redis.pttl(keys.session(sha256(secret)));
+    if (ms === -2) return null;
+    return ms === -1 ? Infinity : ms;
+  }
+
   async destroy(secret: string): Promise<void> {
     const hash = sha256(secret);
     const raw = await this.redis.get(keys.session(hash));

@@ -94,6 +94,18 @@ export class TokenStore {
     return token;
   }
 
+  /** How long the token has left, in ms (Infinity if it never expires); null once revoked. */
+  async remainingMs(tokenId: string): Promise<number | null> {
+    const [exists, expiresAt] = await Promise.all([
+      this.redis.exists(keys.token(tokenId)),
+      this.redis.hget(keys.token(tokenId), 'expires_at'),
+    ]);
+    if (!exists) return null;
+    if (!expiresAt) return Infinity;
+    const left = Date.parse(expiresAt) - Date.now();
+    return left > 0 ? left : null;
+  }
+
   async list(): Promise<TokenInfo[]> {
     const ids = await this.redis.smembers(keys.tokens);
     const pipeline = this.redis.pipeline();

@@ -100,10 +100,14 @@ export class UserStore {
     return publicFields(user);
   }
 
-  /** Deletes a user and ends their sessions; the last admin cannot be deleted. */
+  /**
+   * Deletes a user, ends their sessions and revokes the API tokens they created, in one
+   * transaction (a token they create meanwhile changes the watched token set, so the delete is
+   * tried again and takes it too); the last admin cannot be deleted.
+   */
   async delete(userId: string): Promise<User | null> {
     let deleted: User | null = null;
-    await this.watching([keys.users, keys.user(userId)], async (conn) => {
+    await this.watching([keys.users, keys.user(userId), keys.tokens], async (conn) => {
       const user = parse(await conn.hgetall(keys.user(userId)));
       deleted = user && publicFields(user);
       if (!user) return null;
@@ -114,15 +118,30 @@ export class UserStore {
           throw new UserConflictError('the last admin cannot be deleted: make another admin first');
       }
       const sessions = await conn.smembers(keys.userSessions(userId));
-      return conn
+      const tokenIds = await conn.smembers(keys.tokens);
+      const creators = await Promise.all(
+        tokenIds.map((id) => conn.hget(keys.token(id), 'created_by')),
+      );
+      // Theirs, and those made with one of theirs (a token may create tokens).
+      const theirs = new Set([userId]);
+      for (let grew = true; grew;) {
+        grew = false;
+        tokenIds.forEach((id, i) => {
+          if (!theirs.has(id) && theirs.has(creators[i] ?? '')) grew = Boolean(theirs.add(id));
+        });
+      }
+      const tokens = tokenIds.filter((id) => theirs.has(id));
+      const multi = conn
         .multi()
         .del(
           keys.user(userId),
           keys.userEmail(user.email),
           keys.userSessions(userId),
           ...sessions.map((hash) => keys.session(hash)),
+          ...tokens.map((id) => keys.token(id)),
         )
         .srem(keys.users, userId);
+      return tokens.length > 0 ? multi.srem(keys.tokens, ...tokens) : multi;
     });
     return deleted;
   }

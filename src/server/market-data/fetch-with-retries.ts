@@ -9,6 +9,7 @@ import {
   type MarketDataProvider,
 } from './provider';
 import { abortable, type RateLimiter } from './rate-limiter';
+import { processMetrics } from '../metrics/process-metrics';
 
 /** Longest backoff between two attempts, whatever the attempt number. */
 const MAX_BACKOFF_MS = 30_000;
@@ -47,15 +48,23 @@ export async function fetchWithRetries(
   for (let attempt = 1; ; attempt++) {
     let failure: ProviderError;
     const release = await deps.limiter.acquire(signal);
+    const requests = processMetrics().providerRequests;
     try {
       deps.onRequest?.();
-      return { history: await deps.provider.dailyHistory(symbol, start, end, signal) };
+      const history = await deps.provider.dailyHistory(symbol, start, end, signal);
+      requests.inc({ outcome: 'ok' });
+      return { history };
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted) {
+        requests.inc({ outcome: 'aborted' });
+        throw error;
+      }
       failure =
         error instanceof ProviderError
           ? error
           : new ProviderError('malformed', `provider failed: ${messageOf(error)}`);
+      // The failure's kind: a handful of words (rate_limited, unknown_symbol, timeout, ...).
+      requests.inc({ outcome: failure.kind });
     } finally {
       release();
     }

@@ -18,6 +18,8 @@ export interface SeriesMeta {
   bars: number;
   /** Newest fetch merged, ISO, or null. */
   fetched_at: string | null;
+  /** That fetch's own source (`synthetic`), or null when it was the provider's. */
+  source: string | null;
   /** Bars stored per year, ascending years. */
   years: Map<number, number>;
 }
@@ -80,6 +82,7 @@ export class SeriesStore {
       fetchedMs,
       currency: history.currency,
       exchangeTimezone: history.exchange_timezone,
+      source: history.source ?? null,
       start,
       events: eventFields(history),
       years: [...packByYear(history.bars, Math.floor(fetchedMs / 1000))],
@@ -114,6 +117,7 @@ export class SeriesStore {
         last_date: h.last_date ?? null,
         bars: Number(h.bars),
         fetched_at: h.fetched_at ? new Date(Number(h.fetched_at)).toISOString() : null,
+        source: h.source || null,
         years: new Map([...years].sort((a, b) => a[0] - b[0])),
       };
     });

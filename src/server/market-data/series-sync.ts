@@ -33,12 +33,13 @@ export async function syncSeries(
   start: string,
   end: string,
   fetchHistory: HistoryFetch,
+  now: () => number = Date.now,
 ): Promise<SeriesSyncResult> {
   const merged = await series.merge(history, fetchedAt, start);
   if (merged.status !== 'rebase') return { status: 'merged', requests: 0 };
 
   // Fetched now, after the event: every bar it holds is priced the new way.
-  const wholeAt = new Date().toISOString();
+  const wholeAt = new Date(now()).toISOString();
   const whole = await fetchHistory(HISTORY_START, end);
   if ('error' in whole) {
     // The series stays as it was (consistent, without this fetch); the per-run record has it.

@@ -4,6 +4,7 @@
  * on globalThis so the route handlers' bundle and the server share it.
  */
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Run } from '~/domain/job-definition';
 
 function build() {
   const registry = new Registry();
@@ -44,4 +45,16 @@ const holder = globalThis as { __stockSchedulerMetrics?: ProcessMetrics };
 export function processMetrics(): ProcessMetrics {
   holder.__stockSchedulerMetrics ??= build();
   return holder.__stockSchedulerMetrics;
+}
+
+/**
+ * Counts a run's last step in this process: its status in runs_total, and for a run that ran
+ * (finished, whatever its outcome) its duration from start to finish.
+ */
+export function countRun(run: Run, ran: boolean): void {
+  const metrics = processMetrics();
+  metrics.runs.inc({ status: run.status });
+  if (!ran || !run.finished_at) return;
+  const seconds = (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000;
+  if (seconds >= 0) metrics.runDuration.observe(seconds);
 }

@@ -29,9 +29,15 @@ export interface NotifyEvent {
   /** A test goes to this channel only. */
   channel_id?: string;
   channel_name?: string;
-  /** run.missed: the fire time that did not start, and how many fires it stands for. */
+  /** run.missed: the fire time that did not start (ISO, or ms), how many fires it stands for. */
   fire_at?: string;
+  fire_ms?: number;
   coalesced?: number;
+  /**
+   * run.missed: found late at its claim (no instance was up), given up beyond the misfire
+   * grace period, or claimed and not begun (a stuck queue, a crash between claim and start).
+   */
+  reason?: 'late' | 'given_up' | 'not_started';
   /** data.stale: every job holding the symbol (a channel of any of them is told). */
   job_ids?: string[];
   /** data.stale: the symbols and the session they lack. */
@@ -81,6 +87,15 @@ export function wallClock(iso: string, zone: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${zone}`;
 }
 
+const MISSED_WHY: Record<NonNullable<NotifyEvent['reason']> | 'none', string> = {
+  late: 'no instance was running to start it in time (all instances down); it runs late now.',
+  given_up:
+    'no instance was running to start it within the misfire grace period, so it was given up.',
+  not_started:
+    'it was claimed but its run did not begin (a stuck or paused queue, or the instance holding it crashed).',
+  none: 'no instance started it in time (all instances down, a stuck queue or a crash).',
+};
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -99,7 +114,8 @@ function lastSuccessLine(ctx: MessageContext): string {
 }
 
 function runLine(run: Run, ctx: MessageContext): string {
-  const ok = run.symbols.filter((s) => s.status === 'ok').length;
+  const ok = run.symbols.filter((s) => s.status !== 'error').length;
+  const done = ctx.job?.task === 'analyze' ? 'analysed' : 'fetched';
   const total = run.symbols.length;
   const when = wallClock(run.finished_at ?? run.started_at, ctx.zone);
   if (run.status === 'failed') {
@@ -107,9 +123,9 @@ function runLine(run: Run, ctx: MessageContext): string {
     return `Its run of ${when} failed (${why ?? 'no reason given'}).`;
   }
   if (run.status === 'partial') {
-    return `Its run of ${when} was partial: ${total - ok} of ${plural(total, 'symbol')} failed (${failures(run)}); ${ok} fetched.`;
+    return `Its run of ${when} was partial: ${total - ok} of ${plural(total, 'symbol')} failed (${failures(run)}); ${ok} ${done}.`;
   }
-  return `Its run of ${when} completed: ${plural(ok, 'symbol')} fetched.`;
+  return `Its run of ${when} completed: ${plural(ok, 'symbol')} ${done}.`;
 }
 
 /** The subject and text of `event`, with the job's link when there is a job. */
@@ -141,11 +157,14 @@ export function buildMessage(
         link,
       };
     case 'run.missed': {
-      const at = event.fire_at ? wallClock(event.fire_at, ctx.zone) : 'its fire time';
+      const fireAt =
+        event.fire_at ??
+        (event.fire_ms !== undefined ? new Date(event.fire_ms).toISOString() : null);
+      const at = fireAt ? wallClock(fireAt, ctx.zone) : 'its fire time';
       const more = (event.coalesced ?? 1) > 1 ? ` (${event.coalesced} fire times in a row)` : '';
       return {
         subject: `Job ${name} missed its run at ${at}`,
-        text: `Job ${name}${symbols} did not start at ${at}${more}: no instance started it in time (all instances down, a stuck queue or a crash). ${lastSuccessLine(ctx)}${open}`,
+        text: `Job ${name}${symbols} did not start at ${at}${more}: ${MISSED_WHY[event.reason ?? 'none']} ${lastSuccessLine(ctx)}${open}`,
         link,
       };
     }

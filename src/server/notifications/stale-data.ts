@@ -13,7 +13,7 @@ export interface StaleSymbol {
 }
 
 /**
- * Symbols of active jobs whose series lacks the last session that closed at least
+ * Symbols of active fetch jobs whose series lacks the last session that closed at least
  * STALE_AFTER_MINUTES ago (a symbol never fetched counts). One read of every job and one of
  * the series' meta hashes; no bars are read.
  */
@@ -25,7 +25,8 @@ export async function findStale(deps: {
 }): Promise<StaleSymbol[]> {
   const bySymbol = new Map<string, string[]>();
   for (const job of deps.jobs) {
-    if (!job.is_active) continue;
+    // An analyze job reads the series but does not fetch them: its symbols are not its to keep fresh.
+    if (!job.is_active || job.task === 'analyze') continue;
     for (const s of job.stock_ids) bySymbol.set(s, [...(bySymbol.get(s) ?? []), job.job_id]);
   }
   const symbols = [...bySymbol.keys()];

@@ -125,6 +125,8 @@ export class MarketDataScripts {
     fetchedMs: number;
     currency: string | null;
     exchangeTimezone: string | null;
+    /** The history's own source (`synthetic`), or null for the provider's. */
+    source: string | null;
     /** The fetch's first date. */
     start: string;
     /** The split and dividend (field, value) pairs. */
@@ -144,6 +146,7 @@ export class MarketDataScripts {
         fetch.exchangeTimezone ?? '',
         fetch.start,
         symbol,
+        fetch.source ?? '',
         String(fetch.events.length),
         ...fetch.events.flat(),
         ...fetch.years.flatMap(([year, records]) => [String(year), records]),

@@ -11,11 +11,11 @@ const FILES = {
   jobCreate: 'job-create-5.lua',
   jobCas: 'job-cas-4.lua',
   jobDelete: 'job-delete-7.lua',
-  fireClaim: 'fire-claim-5.lua',
+  fireClaim: 'fire-claim-7.lua',
   fireDrop: 'fire-drop-1.lua',
   runSave: 'run-save-3.lua',
   runRecord: 'run-record-9.lua',
-  runBegin: 'run-begin-3.lua',
+  runBegin: 'run-begin-4.lua',
   runLockRenew: 'run-lock-renew-1.lua',
   runLockRelease: 'run-lock-release-1.lua',
   fetchLockAcquire: 'fetch-lock-acquire-1.lua',
@@ -26,6 +26,7 @@ const FILES = {
   recordSave: 'record-save-2.lua',
   seriesMerge: 'series-merge-3.lua',
   analysisSave: 'analysis-save-4.lua',
+  missedSweep: 'missed-sweep-2.lua',
 } as const;
 
 export type Command = keyof typeof FILES;

@@ -30,7 +30,7 @@ export function scriptFiles(): string[] {
     .sort();
 }
 
-/** Reads `file` (e.g. `fire-claim-5.lua`) with every include resolved. */
+/** Reads `file` (e.g. `fire-claim-7.lua`) with every include resolved. */
 export function loadScript(file: string): LoadedScript {
   const match = SCRIPT_FILE.exec(file);
   if (!match) {

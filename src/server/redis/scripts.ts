@@ -51,6 +51,10 @@ export interface FireClaim {
   pending: { fireMs: number; json: string } | null;
   /** Write `next` as the job's next_run now (a fire already past); else next_run stays. */
   updateNextRun: boolean;
+  /** The run's fire (ms) and the time it stands for: reported missed if it does not begin. */
+  awaiting: { fireMs: number; dueMs: number } | null;
+  /** A run.missed event (JSON) for a fire already late or given up, queued with the claim. */
+  missedEvent: string | null;
 }
 
 export interface RunRecordStep {
@@ -80,7 +84,15 @@ export class ScriptBatch {
     invoke(
       this.pipeline,
       'fireClaim',
-      [keys.due, keys.pendingFires, keys.job(claim.jobId), keys.events, keys.jobsVersion],
+      [
+        keys.due,
+        keys.pendingFires,
+        keys.job(claim.jobId),
+        keys.events,
+        keys.jobsVersion,
+        keys.awaitingStart,
+        keys.notifyEvents,
+      ],
       [
         claim.jobId,
         String(claim.fireMs),
@@ -89,6 +101,10 @@ export class ScriptBatch {
         claim.pending?.json ?? '',
         claim.updateNextRun ? JSON.stringify(claim.next ? claim.next.toISOString() : null) : '',
         EVENTS_MAXLEN,
+        claim.awaiting ? keys.pendingFire(claim.jobId, claim.awaiting.fireMs) : '',
+        claim.awaiting ? String(claim.awaiting.dueMs) : '',
+        claim.missedEvent ?? '',
+        NOTIFY_EVENTS_MAXLEN,
       ],
     );
     return this;
@@ -280,18 +296,42 @@ export class RedisScripts {
     );
   }
 
-  /** Takes the job's run lock for `runId` and reads the job and the run (run-begin-3.lua). */
+  /** Takes the job's run lock for `runId` and reads the job and the run (run-begin-4.lua). */
   async beginRun(run: {
     jobId: string;
     runId: string;
     ttlMs: number;
+    /** A scheduled run's fire time: it no longer awaits its start. */
+    fireMs?: number | undefined;
   }): Promise<{ locked: boolean; job: string | null; run: string | null }> {
     const [locked, job, stored] = await this.call<[number, string | null, string | null]>(
       'runBegin',
-      [keys.jobLock(run.jobId), keys.job(run.jobId), keys.run(run.runId)],
-      [run.runId, String(run.ttlMs)],
+      [keys.jobLock(run.jobId), keys.job(run.jobId), keys.run(run.runId), keys.awaitingStart],
+      [
+        run.runId,
+        String(run.ttlMs),
+        run.fireMs === undefined ? '' : keys.pendingFire(run.jobId, run.fireMs),
+      ],
     );
     return { locked: locked === 1, job, run: stored };
+  }
+
+  /**
+   * Reports claimed fires due by `cutoffMs` that did not begin as run.missed, each once across
+   * all instances (missed-sweep-2.lua): how many were reported.
+   */
+  sweepMissed(sweep: { cutoffMs: number; now: Date; limit: number }): Promise<number> {
+    return this.call<number>(
+      'missedSweep',
+      [keys.awaitingStart, keys.notifyEvents],
+      [
+        String(sweep.cutoffMs),
+        sweep.now.toISOString(),
+        NOTIFY_EVENTS_MAXLEN,
+        keys.job(''),
+        String(sweep.limit),
+      ],
+    );
   }
 
   /** True while `runId` still holds the job's run lock (extended by `ttlMs`). */

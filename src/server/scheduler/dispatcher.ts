@@ -6,6 +6,7 @@ import type { Job, Run } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 import type { ClaimedFire } from './run-queue';
 import { buildRun } from './run-record';
+import { missedFireEvent, sweepMissedFires } from './missed-fires';
 
 export interface DispatcherOptions {
   redis: Redis;
@@ -13,6 +14,8 @@ export interface DispatcherOptions {
   subscriber: Redis;
   logger: Logger;
   misfireGraceMs: number;
+  /** A fire not begun this long after its time is reported as run.missed (once). */
+  missedAfterMs: number;
   /** Hands claimed fires to the queue; must be idempotent per (job_id, fire_ms). */
   enqueue: (fires: ClaimedFire[]) => Promise<void>;
   /** Records a fire that was missed beyond the grace period. */
@@ -34,6 +37,7 @@ const MAX_SLEEP_MS = 1000;
 export const LOOKAHEAD_MS = 1000;
 const MAX_HANDOVERS = 4;
 const PENDING_RETRY_MS = 5000;
+const MISSED_SWEEP_MS = 1000;
 /** Fire times to walk when coalescing a long outage; beyond it, the outage counts as missed. */
 const MAX_COALESCE_STEPS = 100_000;
 
@@ -50,6 +54,7 @@ export class Dispatcher {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private lastPendingSweep = 0;
+  private lastMissedSweep = 0;
   private readonly handovers = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly batchSize: number;
@@ -89,6 +94,7 @@ export class Dispatcher {
         const more = await this.tick();
         sleepMs = more ? 0 : await this.untilNextDue();
         if (this.now() - this.lastPendingSweep > PENDING_RETRY_MS) await this.sweepPending();
+        if (this.now() - this.lastMissedSweep >= MISSED_SWEEP_MS) await this.sweepMissed();
       } catch (error) {
         this.opts.logger.warn('Dispatch failed, retrying', { error: (error as Error).message });
       }
@@ -163,6 +169,9 @@ export class Dispatcher {
       if (plan.runAt === null) {
         missed.push(missedRun(job, entry.fireMs, plan.lastMissed, now, this.opts.newRunId()));
       }
+      // Found later than MISSED_AFTER_SECONDS (no instance was up) or given up: told now, with
+      // the claim; else told by the sweep if its run does not begin in time.
+      const late = now - entry.fireMs > this.opts.missedAfterMs;
       batch.claimFire({
         jobId: job.job_id,
         fireMs: entry.fireMs,
@@ -170,6 +179,17 @@ export class Dispatcher {
         pending: fire ? { fireMs: fire.fire_ms, json: JSON.stringify({ ...fire, at: now }) } : null,
         // A fire still ahead keeps next_run until its run starts.
         updateNextRun: entry.fireMs <= now,
+        awaiting: fire && !late ? { fireMs: fire.fire_ms, dueMs: entry.fireMs } : null,
+        missedEvent:
+          !fire || late
+            ? missedFireEvent({
+                jobId: job.job_id,
+                firstMs: entry.fireMs,
+                coalesced: plan.coalesced,
+                reason: fire ? 'late' : 'given_up',
+                now,
+              })
+            : null,
       });
       claims.push(fire);
     });
@@ -237,6 +257,17 @@ export class Dispatcher {
       keys.pendingFires,
       ...fires.map((f) => keys.pendingFire(f.job_id, f.fire_ms)),
     );
+  }
+
+  /** Reports claimed fires whose runs did not begin within MISSED_AFTER_SECONDS. */
+  async sweepMissed(): Promise<number> {
+    this.lastMissedSweep = this.now();
+    return sweepMissedFires({
+      scripts: this.scripts,
+      logger: this.opts.logger,
+      missedAfterMs: this.opts.missedAfterMs,
+      now: this.now(),
+    });
   }
 
   /** Re-enqueues fires claimed by an instance that died before handing them to the queue. */

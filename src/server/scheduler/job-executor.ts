@@ -9,6 +9,8 @@ import { fetchWithRetries, messageOf } from '../market-data/fetch-with-retries';
 import type { MarketDataProvider } from '../market-data/provider';
 import { RateLimiter } from '../market-data/rate-limiter';
 import { SharedFetch, type SharingStats } from '../market-data/shared-fetch';
+import { cachedHistory } from '../market-data/series-cache';
+import { storeNewIssues } from '../market-data/series-issues';
 import { SeriesStore } from '../market-data/series-store';
 import { syncSeries } from '../market-data/series-sync';
 import { StockDataStore, toRecord } from '../market-data/stock-data-store';
@@ -25,6 +27,8 @@ export interface RunRequest {
   end: string;
   /** An analyze job's settings: the run analyses the stored series instead of fetching. */
   analysis?: Analysis | null | undefined;
+  /** Ask the provider even where the series could serve the window (backfills, `force`). */
+  force?: boolean;
 }
 
 export type { ExecutionResult } from './run-outcome';
@@ -32,7 +36,8 @@ export type { ExecutionResult } from './run-outcome';
 export type ExecutorConfig = Pick<
   Config,
   'PROVIDER_MAX_RPS' | 'PROVIDER_CONCURRENCY' | 'PROVIDER_MAX_ATTEMPTS' | 'PROVIDER_BACKOFF_MS'
->;
+> &
+  Partial<Pick<Config, 'DATA_SETTLE_MINUTES'>>;
 
 export interface JobExecutorOptions {
   redis: Redis;
@@ -43,12 +48,16 @@ export interface JobExecutorOptions {
   store?: StockDataStore;
   /** The per-symbol series each fetch is merged into; by default a SeriesStore on `redis`. */
   series?: SeriesStore;
+  /** The clock freshness is judged by and records are stamped with; Date.now by default. */
+  now?: () => number;
 }
 
 /** What this executor did, for benchmarks and tests. */
 export interface ExecutorStats extends SharingStats {
   /** Requests sent to the provider, retries included. */
   providerRequests: number;
+  /** Symbols whose record was written from a fresh series, without asking the provider. */
+  cached: number;
 }
 
 /**
@@ -61,6 +70,7 @@ export interface ExecutorStats extends SharingStats {
 export class JobExecutor {
   readonly stats: ExecutorStats = {
     providerRequests: 0,
+    cached: 0,
     sharedInProcess: 0,
     sharedAcrossProcesses: 0,
   };
@@ -72,6 +82,10 @@ export class JobExecutor {
   private readonly limiter: RateLimiter;
   private readonly shared: SharedFetch<RunRequest>;
   private readonly analysis: AnalysisExecutor;
+  private readonly redis: Redis;
+  private readonly now: () => number;
+  /** New suspicious bars stored by each run in progress, by run_id. */
+  private readonly newIssues = new Map<string, number>();
 
   constructor(opts: JobExecutorOptions) {
     const { PROVIDER_MAX_ATTEMPTS: attempts, PROVIDER_BACKOFF_MS: backoff } = opts.config;
@@ -80,6 +94,8 @@ export class JobExecutor {
     }
     if (!(backoff >= 0)) throw new Error(`PROVIDER_BACKOFF_MS must be >= 0, got ${backoff}`);
     this.provider = opts.provider;
+    this.redis = opts.redis;
+    this.now = opts.now ?? Date.now;
     this.config = opts.config;
     this.logger = opts.logger;
     this.store = opts.store ?? new StockDataStore(opts.redis);
@@ -122,7 +138,9 @@ export class JobExecutor {
         const symbol = raw.trim().toUpperCase();
         let outcome: SymbolOutcome;
         try {
-          outcome = await this.shared.outcome(symbol, req, signal);
+          outcome =
+            (await this.fromSeries(symbol, req)) ??
+            (await this.shared.outcome(symbol, req, signal));
         } catch (error) {
           outcome = signal?.aborted
             ? {
@@ -149,7 +167,9 @@ export class JobExecutor {
       }),
     );
 
-    return runOutcome(symbols, signal?.aborted);
+    const data_issues_new = this.newIssues.get(req.run_id) ?? 0;
+    this.newIssues.delete(req.run_id);
+    return { ...runOutcome(symbols, signal?.aborted), data_issues_new };
   }
 
   private async fetchAndStore(
@@ -167,6 +187,7 @@ export class JobExecutor {
         source: result.history.source ?? this.provider.name,
         job_id: req.job_id,
         run_id: req.run_id,
+        fetched_at: new Date(this.now()).toISOString(),
       },
     );
     let key: string;
@@ -177,6 +198,44 @@ export class JobExecutor {
     }
     await this.mergeIntoSeries(symbol, result.history, record.fetched_at, req, signal);
     return { symbol, status: 'ok', bars: record.bars.length, key };
+  }
+
+  /**
+   * The symbol's per-run record written from its series when that is fresh and holds every
+   * settled session of the window from a fetch made after it settled (series-cache.ts), so
+   * the provider is not asked; null when the provider must be. A failure here is logged and
+   * the symbol is fetched as usual.
+   */
+  private async fromSeries(symbol: string, req: RunRequest): Promise<SymbolOutcome | null> {
+    try {
+      const cached = await cachedHistory(this.series, {
+        symbol,
+        start: req.start,
+        end: req.end,
+        force: req.force === true,
+        now: this.now(),
+        settleMinutes: this.config.DATA_SETTLE_MINUTES ?? 30,
+      });
+      if (!cached) return null;
+      const { fetched_at, source, ...data } = cached;
+      const record = toRecord(
+        { symbol, ...data },
+        {
+          start: req.start,
+          end: req.end,
+          source: source ?? this.provider.name,
+          job_id: req.job_id,
+          run_id: req.run_id,
+          fetched_at,
+        },
+      );
+      const key = await this.store.save(record);
+      this.stats.cached++;
+      return { symbol, status: 'cached', bars: record.bars.length, key };
+    } catch (error) {
+      this.logger?.warn('Series not used, fetching', { symbol, run_id: req.run_id, error });
+      return null;
+    }
   }
 
   /** One symbol over [start, end], within the shared rate limit, retried where that helps. */
@@ -218,6 +277,7 @@ export class JobExecutor {
         req.start,
         req.end,
         (start, end) => this.fetch(symbol, start, end, signal),
+        this.now,
       );
       if (synced.status === 'failed') {
         this.logger?.warn('Series not updated', {
@@ -225,6 +285,11 @@ export class JobExecutor {
           run_id: req.run_id,
           error: synced.error,
         });
+        return;
+      }
+      const found = await storeNewIssues(this.redis, this.series, symbol, req.start, req.end);
+      if (found > 0) {
+        this.newIssues.set(req.run_id, (this.newIssues.get(req.run_id) ?? 0) + found);
       }
     } catch (error) {
       this.logger?.warn('Series not updated', { symbol, run_id: req.run_id, error });

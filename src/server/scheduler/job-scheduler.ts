@@ -90,6 +90,7 @@ export class JobScheduler {
         subscriber: this.own(),
         logger,
         misfireGraceMs: config.MISFIRE_GRACE_SECONDS * 1000,
+        missedAfterMs: config.MISSED_AFTER_SECONDS * 1000,
         enqueue: (fires) => this.runQueue.addFires(fires),
         recordMissed: async (run) => {
           await this.opts.runs.record(run, { action: 'missed' });
@@ -122,8 +123,15 @@ export class JobScheduler {
     for (const conn of this.owned) conn.disconnect();
   }
 
-  /** Queues a manual run, or a backfill of [start, end]; the schedule is untouched. */
-  async runNow(jobId: string, range?: { start: string; end: string }): Promise<Run> {
+  /**
+   * Queues a manual run, or a backfill of [start, end]; the schedule is untouched. `force`
+   * fetches every symbol even where its series is fresh (a backfill always does).
+   */
+  async runNow(
+    jobId: string,
+    range?: { start: string; end: string },
+    opts: { force?: boolean } = {},
+  ): Promise<Run> {
     const job = await this.opts.registry.getOrThrow(jobId);
     const run = buildRun(
       job,
@@ -132,7 +140,7 @@ export class JobScheduler {
       { status: 'queued', progress: { done: 0, total: job.stock_ids.length } },
     );
     if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
-    await this.runQueue.addRun(run);
+    await this.runQueue.addRun(run, opts);
     await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
     return run;
   }

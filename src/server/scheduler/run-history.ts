@@ -4,6 +4,10 @@ import { RedisScripts } from '../redis/scripts';
 import type { RunEvent } from '~/domain/change-events';
 import type { Job, Run } from '~/domain/job-definition';
 import { RunLock, type TakenRunLock } from './run-lock';
+import { countRun } from '../metrics/process-metrics';
+
+/** The steps that end a run, counted in stock_scheduler_runs_total. */
+const LAST_STEPS: ReadonlySet<RunEvent['action']> = new Set(['finished', 'skipped', 'missed']);
 
 /** What a step of a run does to its job besides saving the run. */
 export interface RunStep {
@@ -35,8 +39,8 @@ export class RunHistory {
   }
 
   /** A run's first step: its job's run lock taken, the job and the run read (RunLock.take). */
-  begin(jobId: string, runId: string, lockMs: number): Promise<TakenRunLock> {
-    return this.lock.take(jobId, runId, lockMs);
+  begin(jobId: string, runId: string, lockMs: number, fireMs?: number): Promise<TakenRunLock> {
+    return this.lock.take(jobId, runId, lockMs, fireMs);
   }
 
   /** Stores the run; false when its job no longer exists (nothing is written). */
@@ -48,8 +52,8 @@ export class RunHistory {
    * Saves the run, updates its job and publishes the change, atomically. Returns the job as
    * stored afterwards (its JSON), or null when the job no longer exists (nothing is written).
    */
-  record(run: Run, step: RunStep): Promise<string | null> {
-    return this.scripts.recordRun({
+  async record(run: Run, step: RunStep): Promise<string | null> {
+    const job = await this.scripts.recordRun({
       run,
       historyLimit: this.limit,
       action: step.action,
@@ -58,6 +62,8 @@ export class RunHistory {
       releaseLock: step.releaseLock,
       nextRun: step.nextRun,
     });
+    if (job !== null && LAST_STEPS.has(step.action)) countRun(run, step.action === 'finished');
+    return job;
   }
 
   async get(runId: string): Promise<Run | null> {

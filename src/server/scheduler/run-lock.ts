@@ -1,7 +1,7 @@
 /**
  * The per-job run lock, and its only owner: runs of one job never overlap because the lock
  * (`scheduler:job_lock:{job_id}`) holds the run id of the job's run in progress, with a TTL as
- * a safety net for a process that dies. Taken with the run's first step (run-begin-3.lua),
+ * a safety net for a process that dies. Taken with the run's first step (run-begin-4.lua),
  * renewed while the run goes on, released with its final record (run-record-9.lua, the same
  * round trip) or on its own when a run ends without one.
  */
@@ -33,9 +33,12 @@ export class RunLock {
     this.scripts = new RedisScripts(redis);
   }
 
-  /** Takes the lock for `runId` (or renews it for the same run), reading the job and the run. */
-  async take(jobId: string, runId: string, ttlMs: number): Promise<TakenRunLock> {
-    const taken = await this.scripts.beginRun({ jobId, runId, ttlMs });
+  /**
+   * Takes the lock for `runId` (or renews it for the same run), reading the job and the run; a
+   * scheduled run's fire (`fireMs`) has begun and no longer awaits its start.
+   */
+  async take(jobId: string, runId: string, ttlMs: number, fireMs?: number): Promise<TakenRunLock> {
+    const taken = await this.scripts.beginRun({ jobId, runId, ttlMs, fireMs });
     return { ...taken, run: taken.run ? (JSON.parse(taken.run) as Run) : null };
   }
 

@@ -5,6 +5,8 @@ export interface ExecutionResult {
   status: 'completed' | 'partial' | 'failed';
   symbols: SymbolOutcome[];
   error: string | null;
+  /** Suspicious bars a fetching run stored that were not known before (series-issues.ts). */
+  data_issues_new?: number;
 }
 
 /**

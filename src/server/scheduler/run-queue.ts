@@ -33,6 +33,8 @@ export interface RunData {
   coalesced?: number;
   /** For upstream-triggered runs: the upstream runs that triggered it. */
   upstream?: UpstreamRun[];
+  /** A run-now asked with `force`: every symbol is fetched, none served from its series. */
+  force?: boolean;
 }
 
 export class RunQueue {
@@ -75,7 +77,7 @@ export class RunQueue {
   }
 
   /** Queues a run-now or backfill run already stored as `queued`. */
-  async addRun(run: Run): Promise<void> {
+  async addRun(run: Run, opts: { force?: boolean } = {}): Promise<void> {
     await this.queue.add(
       run.trigger,
       {
@@ -84,6 +86,7 @@ export class RunQueue {
         trigger: run.trigger,
         start: run.start,
         end: run.end,
+        ...(opts.force && { force: true }),
       },
       { jobId: `${run.trigger}:${run.job_id}:${run.run_id}`, ...this.jobOptions() },
     );

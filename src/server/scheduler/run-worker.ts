@@ -9,33 +9,21 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
+import type { ExecutionResult, RunRequest } from './job-executor';
 import type { JobRegistry } from './job-registry';
 import type { RunHistory } from './run-history';
 import type { RunLock } from './run-lock';
 import { whyDropped, type RunData } from './run-queue';
 import { buildRun } from './run-record';
-import type { Analysis } from '~/domain/analysis';
-import type { Job, Run, SymbolOutcome } from '~/domain/job-definition';
+import type { Job, Run } from '~/domain/job-definition';
 import { nextFireTime } from '~/domain/schedule';
 
 /** The work of one run: the market-data executor, or anything with its shape. */
 export interface RunExecutor {
   execute(
-    req: {
-      run_id: string;
-      job_id: string;
-      symbols: string[];
-      start: string;
-      end: string;
-      /** Set for an analyze job (task "analyze"): analyse the stored series, fetch nothing. */
-      analysis?: Analysis | null;
-    },
+    req: RunRequest,
     opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
-  ): Promise<{
-    status: 'completed' | 'partial' | 'failed';
-    symbols: SymbolOutcome[];
-    error: string | null;
-  }>;
+  ): Promise<ExecutionResult>;
 }
 
 export interface RunWorkerOptions {
@@ -114,7 +102,8 @@ export class RunWorker {
   private async process(bull: BullJob<RunData>, token?: string): Promise<string> {
     const data = bull.data;
     const { runs, logger, lock } = this.opts;
-    const begun = await runs.begin(data.job_id, data.run_id, this.lockMs);
+    const fireMs = data.trigger === 'schedule' ? data.fire_ms : undefined;
+    const begun = await runs.begin(data.job_id, data.run_id, this.lockMs, fireMs);
     const job = begun.job ? (JSON.parse(begun.job) as Job) : null;
     const dropped = whyDropped(job, data);
     if (!job || dropped) {
@@ -174,6 +163,8 @@ export class RunWorker {
           start: run.start,
           end: run.end,
           analysis: job.task === 'analyze' ? job.analysis : null,
+          // A backfill is asked for to get the provider's data again: never served from the series.
+          force: data.force === true || data.trigger === 'backfill',
         },
         {
           signal: controller.signal,
@@ -202,6 +193,7 @@ export class RunWorker {
         status: result.status,
         symbols: result.symbols,
         error: result.error,
+        ...(result.data_issues_new !== undefined && { data_issues_new: result.data_issues_new }),
         finished_at: new Date().toISOString(),
         progress: { done: total, total },
       };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { localActor, type Actor } from '../door/actor';
-import { admissionOf } from '../door/gate';
+import { admissionOf, type CredentialsLeft } from '../door/gate';
 import type { Services } from '../services';
 
 export interface Context {
@@ -9,6 +9,8 @@ export interface Context {
   actor: Actor | null;
   /** The caller's address, for the audit log. */
   ip: string;
+  /** How long the caller's session or token has left; null for local and test callers. */
+  credentialsLeft: CredentialsLeft | null;
 }
 
 /**
@@ -19,11 +21,13 @@ export function createContextInner(opts: {
   services: Services;
   actor?: Actor | null;
   ip?: string;
+  credentialsLeft?: CredentialsLeft | null;
 }): Context {
   return {
     services: opts.services,
     actor: opts.actor === undefined ? localActor : opts.actor,
     ip: opts.ip ?? '',
+    credentialsLeft: opts.credentialsLeft ?? null,
   };
 }
 
@@ -35,6 +39,7 @@ export function createContext(services: Services) {
       services,
       actor: admission?.actor ?? null,
       ip: admission?.client.ip ?? '',
+      credentialsLeft: admission?.left ?? null,
     });
   };
 }

@@ -7,8 +7,9 @@
   list of 54-byte records: day of year (u16 BE), fetched_at (u32 BE, unix s), 6 x f64
   (series-codec.ts). Per date the newer fetch wins, whatever order the writers arrive in.
 
-  KEYS[1] meta hash: currency, exchange_timezone, fetched_at (ms), first_date, last_date,
-          bars, y:<year> = bars of that year, rebased_at (ms), rebase_from (date)
+  KEYS[1] meta hash: currency, exchange_timezone, fetched_at (ms, the newest fetch merged),
+          source (of that fetch, when it named one), first_date, last_date, bars,
+          y:<year> = bars of that year, rebased_at (ms), rebase_from (date)
   KEYS[2] events hash: split:<date> = "num/den", dividend:<date> = "amount"
   KEYS[3] symbol index (sorted set, score = newest fetched_at ms)
   ARGV[1] year key prefix
@@ -18,7 +19,8 @@
   ARGV[5] exchange timezone
   ARGV[6] first date of the fetch
   ARGV[7] symbol
-  ARGV[8] n events, then n (field, value) pairs, then (year, records) pairs
+  ARGV[8] source of the fetch ('' for the provider's own, 'synthetic' for made-up bars)
+  ARGV[9] n events, then n (field, value) pairs, then (year, records) pairs
 
   merge:   an event the series does not know, dated after its first bar, means every stored
            bar before it is priced the old way: nothing is written, { 'rebase', field }.
@@ -53,9 +55,9 @@ local meta = {}
 local flat = redis.call('HGETALL', KEYS[1])
 for i = 1, #flat, 2 do meta[flat[i]] = flat[i + 1] end
 
-local nEvents = tonumber(ARGV[8])
+local nEvents = tonumber(ARGV[9])
 local events = {}
-for i = 0, nEvents - 1 do events[#events + 1] = { ARGV[9 + 2 * i], ARGV[10 + 2 * i] } end
+for i = 0, nEvents - 1 do events[#events + 1] = { ARGV[10 + 2 * i], ARGV[11 + 2 * i] } end
 
 if not replace and meta.first_date then
   local first = ymd(meta.first_date)
@@ -113,7 +115,7 @@ local function dropBefore(records, limitDoy)
 end
 
 local incoming = {}
-for i = 9 + 2 * nEvents, #ARGV, 2 do
+for i = 10 + 2 * nEvents, #ARGV, 2 do
   local year, records = tonumber(ARGV[i]), ARGV[i + 1]
   if year > floorYear then
     incoming[year] = records
@@ -179,7 +181,7 @@ redis.call('HSET', KEYS[1], 'bars', total)
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'currency', ARGV[4]) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'exchange_timezone', ARGV[5]) end
 if not meta.fetched_at or tonumber(meta.fetched_at) < fetchedMs then
-  redis.call('HSET', KEYS[1], 'fetched_at', fetchedMs)
+  redis.call('HSET', KEYS[1], 'fetched_at', fetchedMs, 'source', ARGV[8])
   redis.call('ZADD', KEYS[3], fetchedMs, ARGV[7])
 else
   redis.call('ZADD', KEYS[3], 'NX', tonumber(meta.fetched_at), ARGV[7])

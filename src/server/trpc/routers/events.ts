@@ -4,6 +4,7 @@ import type { StreamEvent } from '~/domain/change-events';
 import { STREAM_ID, compareIds } from '../../scheduler/events';
 import { createRedis } from '../../redis/connection';
 import type { Services } from '../../services';
+import { watchCredentials } from '../credentials-watch';
 import { EventFanout, TooManySubscriptionsError, type Subscriber } from '../event-fanout';
 import { viewerProcedure, router } from '../trpc';
 
@@ -35,7 +36,9 @@ export const eventsRouter = router({
    * sent only once its start point is fixed (tRPC reports "connected" before this body runs,
    * so a client fetching on "connected" could miss a change made in between). Every
    * subscription of the process shares one Redis reader (EventFanout); one that falls more
-   * than 1,000 events behind gets a `sync` at the newest event instead of the backlog.
+   * than 1,000 events behind gets a `sync` at the newest event instead of the backlog. The
+   * stream ends with UNAUTHORIZED once the session or token it was opened with has ended
+   * (credentials-watch.ts): expired, signed out, revoked.
    */
   onChange: viewerProcedure
     .input(
@@ -58,6 +61,7 @@ export const eventsRouter = router({
         if (!(error instanceof TooManySubscriptionsError)) throw error;
         throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: error.message });
       }
+      const watch = watchCredentials(ctx.credentialsLeft, signal, ctx.services.logger);
       try {
         const { events } = ctx.services;
         const resume = input?.lastEventId;
@@ -80,8 +84,8 @@ export const eventsRouter = router({
           if (backlog.length < BACKLOG_PAGE) break;
         }
         for (;;) {
-          const next = await subscriber.next(signal);
-          if (!next) return;
+          const next = await subscriber.next(watch.signal);
+          if (!next) break;
           if (next.kind === 'sync') {
             // Fell behind (a slow client): refetch, then go on from the newest event.
             cursor = next.id;
@@ -91,7 +95,14 @@ export const eventsRouter = router({
             yield track(cursor, next.stored.event);
           }
         }
+        if (watch.ended) {
+          throw new TRPCError({
+            code: 'UNAUTHORIZED',
+            message: 'The session or token of this stream has ended: sign in again',
+          });
+        }
       } finally {
+        watch.stop();
         subscriber.close();
       }
     }),

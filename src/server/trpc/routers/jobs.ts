@@ -9,6 +9,7 @@ import {
   runSchema,
   AFTER_WAIT,
   AFTER_WHEN,
+  strictBooleanSchema,
   type Job,
 } from '~/domain/job-definition';
 import { analysisAnswerSchema } from '~/domain/analysis';
@@ -218,17 +219,27 @@ export const jobsRouter = router({
       },
     })
     .input(
-      z.object({ job_id: jobIdSchema, ...runRangeSchema.shape }).superRefine((value, ctx) => {
-        const checked = runRangeSchema.safeParse({ start: value.start, end: value.end });
-        if (!checked.success)
-          for (const issue of checked.error.issues)
-            ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
-      }),
+      z
+        .object({
+          job_id: jobIdSchema,
+          ...runRangeSchema.shape,
+          force: strictBooleanSchema
+            .optional()
+            .describe('fetch every symbol even where its series is already fresh'),
+        })
+        .superRefine((value, ctx) => {
+          const checked = runRangeSchema.safeParse({ start: value.start, end: value.end });
+          if (!checked.success)
+            for (const issue of checked.error.issues)
+              ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+        }),
     )
     .output(ack.extend({ run_id: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const range = input.start && input.end ? { start: input.start, end: input.end } : undefined;
-      const run = await orNotFound(ctx.services.scheduler.runNow(input.job_id, range));
+      const run = await orNotFound(
+        ctx.services.scheduler.runNow(input.job_id, range, { force: input.force === true }),
+      );
       return { message: 'Job run queued', job_id: input.job_id, run_id: run.run_id };
     }),
 

@@ -7,7 +7,7 @@
   again for a repeat; run.recovered for the first completed run after a failed or partial one.
   A completed run also sets the job's last success (finish ms), read by /metrics. The event id
   is `{event}:{run_id}`, so the deliveries of a run finished twice (a retry) are the same ones.
-  Returns the event name appended, or false.
+  Needs the append-event include. Returns the event name appended, or false.
 ]]
 local function notifyOutcome(job, status, jobId, runId, occurredAt, finishedMs, notifyKey,
                              lastSuccessKey, maxlen)
@@ -22,7 +22,7 @@ local function notifyOutcome(job, status, jobId, runId, occurredAt, finishedMs, 
   end
   if status == 'completed' then redis.call('HSET', lastSuccessKey, jobId, finishedMs) end
   if not event then return false end
-  redis.call('XADD', notifyKey, 'MAXLEN', '~', maxlen, '*', 'data',
+  appendEvent(notifyKey, maxlen,
     '{"event_id":"' .. event .. ':' .. runId .. '","event":"' .. event .. '","occurred_at":"' ..
     occurredAt .. '","job_id":"' .. jobId .. '","run_id":"' .. runId .. '"}')
   return event
