@@ -77,7 +77,17 @@ export function JobSettings({ job }: { job: Job }) {
       <div>
         <dt>Next run</dt>
         <dd>
-          <RelativeTime value={job.next_run} timeZone={job.timezone} empty="none (stopped)" />
+          <RelativeTime
+            value={job.next_run}
+            timeZone={job.timezone}
+            empty={
+              !job.is_active
+                ? 'none (stopped)'
+                : schedule.kind === 'after'
+                  ? 'when an upstream job finishes a run'
+                  : 'none'
+            }
+          />
         </dd>
       </div>
       <div>

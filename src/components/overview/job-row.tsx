@@ -33,7 +33,9 @@ export const JobRow = memo(function JobRow({ job, onEdit, onDelete }: JobActions
         <RelativeTime
           value={job.next_run}
           timeZone={job.timezone}
-          empty={job.is_active ? 'none' : 'stopped'}
+          empty={
+            !job.is_active ? 'stopped' : job.schedule.kind === 'after' ? 'after upstream' : 'none'
+          }
         />
       </td>
       <td data-label="Last run" className="cell-last">
