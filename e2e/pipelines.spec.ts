@@ -211,8 +211,13 @@ test('a fetch -> analyze pipeline built in the form: links both ways, and a cycl
   await edit.getByRole('button', { name: 'Cancel' }).click();
   await expect(edit).toBeHidden();
 
-  // A job others run after cannot be deleted while they do.
-  expect((await request.delete(`/scheduler/jobs/${upstream.job_id}`)).status()).toBe(409);
+  // A job others run after cannot be deleted while they do: the page says which.
+  await page.getByRole('button', { name: /^Delete/ }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete job?' });
+  await confirm.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByText(`Could not delete ${fetchName}`)).toContainText(analyzeName);
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  expect((await request.get(`/scheduler/jobs/${upstream.job_id}`)).status()).toBe(200);
   await request.delete(`/scheduler/jobs/${downstream.job_id}`);
   await request.delete(`/scheduler/jobs/${upstream.job_id}`);
 });

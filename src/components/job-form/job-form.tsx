@@ -223,7 +223,9 @@ export function JobForm({
               onChange={(e) => set({ lookback: e.target.value })}
             />
             <p id={`${id}-lookback-hint`} className="hint">
-              Each run fetches the daily bars of this many days up to the run date (1 to 3650).
+              {draft.task === 'analyze'
+                ? 'The run’s date range (1 to 3650 days); an analysis reads the whole stored series.'
+                : 'Each run fetches the daily bars of this many days up to the run date (1 to 3650).'}
             </p>
             <FieldError id={err('lookback_days')} messages={fields.lookback_days} />
           </div>
