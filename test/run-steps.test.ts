@@ -88,13 +88,13 @@ describe('run steps', () => {
     });
     const before = JSON.parse((await services.registry.getRaw(job_id))!) as Record<string, unknown>;
     const version = Number(await services.redis.get('scheduler:jobs_version'));
-    const began = await services.runs.begin(job_id, 'run-1', 60_000);
+    const began = await services.runs.begin(job_id, 'run-1', 60_000, 'test');
     expect(began.locked).toBe(true);
     expect(began.run).toBeNull();
     expect(JSON.parse(began.job!)).toEqual(before);
     expect(await services.redis.get(`scheduler:job_lock:${job_id}`)).toBe('run-1');
     // Another run of the job cannot take the lock.
-    expect((await services.runs.begin(job_id, 'run-2', 60_000)).locked).toBe(false);
+    expect((await services.runs.begin(job_id, 'run-2', 60_000, 'test')).locked).toBe(false);
 
     const run = finishedRun(job_id, { status: 'partial' });
     const stored = await services.runs.record(run, {
@@ -133,7 +133,7 @@ describe('run steps', () => {
       stock_ids: ['AAPL'],
       schedule_time: '10:00',
     });
-    await services.runs.begin(job_id, 'run-1', 60_000);
+    await services.runs.begin(job_id, 'run-1', 60_000, 'test');
     await services.registry.delete(job_id);
     await services.redis.set(`scheduler:job_lock:${job_id}`, 'run-1');
     const result = await services.runs.record(finishedRun(job_id), {

@@ -345,8 +345,10 @@ export const upstreamRunSchema = z.object({ job_id: z.string(), run_id: z.string
 export type UpstreamRun = z.infer<typeof upstreamRunSchema>;
 
 /**
- * A run, CONTRACT.md section 5. `progress`, `note` and `data_issues_new` (suspicious bars the
- * run stored that were not known before) are additive fields.
+ * A run, CONTRACT.md section 5. `progress`, `note`, `data_issues_new` (suspicious bars the
+ * run stored that were not known before), `resumed_at` (when a run started before, handed back
+ * at a shutdown or left by an instance that died, resumed; `started_at` stays its first start)
+ * and `handed_back_at` (when it last went back to the queue) are additive fields.
  */
 export const runSchema = z.object({
   run_id: z.string(),
@@ -366,5 +368,7 @@ export const runSchema = z.object({
   /** On `upstream` runs: the upstream runs that triggered this one. */
   upstream: z.array(upstreamRunSchema).optional(),
   data_issues_new: z.number().optional(),
+  resumed_at: isoDateTime.optional(),
+  handed_back_at: isoDateTime.optional(),
 });
 export type Run = z.infer<typeof runSchema>;

@@ -36,6 +36,13 @@ export const keys = {
   jobLock: (jobId: string) => `scheduler:job_lock:${jobId}`,
   /** Hash: instance id -> JSON heartbeat. */
   instances: 'scheduler:instances',
+  /** Sorted set: instance id -> its last heartbeat in Redis's clock (ms). */
+  instanceBeats: 'scheduler:instance_beats',
+  /**
+   * Hash: run_id -> JSON `{ instance, job_id }` of every run begun and not known finished: where
+   * the recovery step looks for runs left running by an instance that is gone.
+   */
+  runningRuns: 'scheduler:running_runs',
   /** Stream of job and run changes, read by the dashboard's subscription. */
   events: 'scheduler:events',
   /** Pub/sub channel: a job's schedule changed, dispatchers should re-read the due set. */

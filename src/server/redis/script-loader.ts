@@ -2,6 +2,8 @@
  * Reads the Lua scripts of `scripts/` and resolves their includes, as BullMQ's command loader
  * does: a line `--- @include "name"` is replaced by `scripts/includes/name.lua`, each include
  * at most once per script (includes may include others), so a shared piece is written once.
+ * A line `--- @flags allow-oom` becomes the script's shebang (`#!lua flags=allow-oom`), which
+ * Redis 7 needs first: such a script may write while Redis is at maxmemory (a heartbeat).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,7 @@ export const SCRIPTS_DIR = path.join(import.meta.dirname, 'scripts');
 export const INCLUDES_DIR = path.join(SCRIPTS_DIR, 'includes');
 
 const INCLUDE = /^---\s*@include\s+"([^"]+)"\s*$/gm;
+const FLAGS = /^---\s*@flags\s+([a-z,-]+)\s*$/m;
 /** `claim-fire-5.lua`: the script's name, then its number of keys. */
 const SCRIPT_FILE = /^([a-z][a-z0-9-]*)-(\d+)\.lua$/;
 
@@ -37,7 +40,13 @@ export function loadScript(file: string): LoadedScript {
     throw new ScriptLoadError(`${file}: a script is named name-<number of keys>.lua`);
   }
   const source = readFileSync(path.join(SCRIPTS_DIR, file), 'utf8');
-  return { file, numberOfKeys: Number(match[2]), lua: resolveIncludes(source, file, new Set()) };
+  const flags = FLAGS.exec(source)?.[1];
+  const lua = resolveIncludes(source.replace(FLAGS, ''), file, new Set());
+  return {
+    file,
+    numberOfKeys: Number(match[2]),
+    lua: flags ? `#!lua flags=${flags}\n${lua}` : lua,
+  };
 }
 
 function resolveIncludes(source: string, from: string, included: Set<string>): string {

@@ -296,24 +296,67 @@ export class RedisScripts {
     );
   }
 
-  /** Takes the job's run lock for `runId` and reads the job and the run (run-begin-4.lua). */
+  /**
+   * Takes the job's run lock for `runId`, enters the run as `instanceId`'s and reads the job and
+   * the run (run-begin-6.lua). `held`: the run is in the hands of another live instance.
+   */
   async beginRun(run: {
     jobId: string;
     runId: string;
     ttlMs: number;
     /** A scheduled run's fire time: it no longer awaits its start. */
     fireMs?: number | undefined;
-  }): Promise<{ locked: boolean; job: string | null; run: string | null }> {
+    instanceId: string;
+    goneAfterMs: number;
+  }): Promise<{ locked: boolean; held: boolean; job: string | null; run: string | null }> {
     const [locked, job, stored] = await this.call<[number, string | null, string | null]>(
       'runBegin',
-      [keys.jobLock(run.jobId), keys.job(run.jobId), keys.run(run.runId), keys.awaitingStart],
+      [
+        keys.jobLock(run.jobId),
+        keys.job(run.jobId),
+        keys.run(run.runId),
+        keys.awaitingStart,
+        keys.runningRuns,
+        keys.instanceBeats,
+      ],
       [
         run.runId,
         String(run.ttlMs),
         run.fireMs === undefined ? '' : keys.pendingFire(run.jobId, run.fireMs),
+        run.instanceId,
+        String(run.goneAfterMs),
+        run.jobId,
       ],
     );
-    return { locked: locked === 1, job, run: stored };
+    return { locked: locked === 1, held: locked === 2, job, run: stored };
+  }
+
+  /**
+   * Takes over a run left running by an instance gone for `goneAfterMs` whose lock expired
+   * (run-orphan-claim-4.lua): 'claimed' (record its end now), 'kept' or 'dropped' (over).
+   */
+  async claimOrphanRun(claim: {
+    runId: string;
+    jobId: string;
+    instanceId: string;
+    goneAfterMs: number;
+    lockMs: number;
+  }): Promise<'claimed' | 'kept' | 'dropped'> {
+    const result = await this.call<number>(
+      'runOrphanClaim',
+      [keys.runningRuns, keys.instanceBeats, keys.run(claim.runId), keys.jobLock(claim.jobId)],
+      [claim.runId, claim.instanceId, String(claim.goneAfterMs), String(claim.lockMs), claim.jobId],
+    );
+    return result === 1 ? 'claimed' : result === -1 ? 'dropped' : 'kept';
+  }
+
+  /** Writes an instance's heartbeat, also while Redis is at maxmemory (instance-beat-2.lua). */
+  async beat(instanceId: string, json: string): Promise<void> {
+    await this.call<number>(
+      'instanceBeat',
+      [keys.instances, keys.instanceBeats],
+      [instanceId, json],
+    );
   }
 
   /**

@@ -1,13 +1,16 @@
 /**
  * Instance heartbeats: every scheduler process writes what it is and does into one hash every
- * couple of seconds, so the status page lists the live ones; an entry older than its TTL is a
- * process that died and is dropped by the next reader.
+ * couple of seconds (instance-beat-2.lua, which also works while Redis is at maxmemory), so the
+ * status page lists the live ones; an entry older than its TTL is a process that died and is
+ * dropped by the next reader. The beat's time in Redis's clock tells the run recovery
+ * (run-recovery.ts) which owners of running runs are gone.
  */
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
+import { RedisScripts } from '../redis/scripts';
 
 export const instanceSchema = z.object({
   id: z.string(),
@@ -23,13 +26,20 @@ export const instanceSchema = z.object({
 
 export type InstanceInfo = z.infer<typeof instanceSchema>;
 
-const HEARTBEAT_MS = 2000;
-const INSTANCE_TTL_MS = 10_000;
+export const HEARTBEAT_MS = 2000;
+/** An instance whose last heartbeat is older than this is gone. */
+export const INSTANCE_TTL_MS = 10_000;
+/** A failed heartbeat is tried again this soon, not a whole interval later. */
+const RETRY_MS = 250;
 
 export class InstanceHeartbeat {
   private timer: NodeJS.Timeout | null = null;
   private soonTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private stopped = false;
   private readonly startedAt = new Date().toISOString();
+  private readonly scripts: RedisScripts;
 
   constructor(
     private readonly redis: Redis,
@@ -39,7 +49,9 @@ export class InstanceHeartbeat {
       InstanceInfo,
       'role' | 'dispatching' | 'working' | 'running_runs'
     >,
-  ) {}
+  ) {
+    this.scripts = new RedisScripts(redis);
+  }
 
   /** Writes the first heartbeat (so a failure to reach Redis fails the start), then keeps on. */
   async start(): Promise<void> {
@@ -58,10 +70,17 @@ export class InstanceHeartbeat {
 
   /** Stops beating and removes this instance's entry at once. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.soonTimer) clearTimeout(this.soonTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     // Left behind, the entry drops out of the list after its TTL anyway.
-    await this.redis.hdel(keys.instances, this.instanceId).catch(() => undefined);
+    await this.redis
+      .multi()
+      .hdel(keys.instances, this.instanceId)
+      .zrem(keys.instanceBeats, this.instanceId)
+      .exec()
+      .catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
@@ -77,13 +96,32 @@ export class InstanceHeartbeat {
       last_heartbeat: new Date().toISOString(),
       running_runs: now.running_runs,
     };
-    await this.redis.hset(keys.instances, this.instanceId, JSON.stringify(info));
+    await this.scripts.beat(this.instanceId, JSON.stringify(info));
   }
 
-  /** A missed beat is retried by the next one; the instance shows as dead only after its TTL. */
+  /**
+   * A failed beat is tried again every RETRY_MS until one is written, so the instance shows in
+   * the status again (and its runs are not taken for orphans) as soon as Redis takes it; the
+   * failure is logged once, and its end.
+   */
   private beatLogged(): void {
-    this.beat().catch((error: unknown) =>
-      this.logger.debug('Heartbeat failed', { error: (error as Error).message }),
+    if (this.retryTimer || this.stopped) return;
+    this.beat().then(
+      () => {
+        if (this.failures > 0)
+          this.logger.info('Heartbeat written again', { failures: this.failures });
+        this.failures = 0;
+      },
+      (error: unknown) => {
+        if (++this.failures === 1) {
+          this.logger.warn('Heartbeat failed; retrying', { error: (error as Error).message });
+        }
+        if (this.stopped) return;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.beatLogged();
+        }, RETRY_MS);
+      },
     );
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The scheduler of one process, its lifecycle: a dispatcher that turns due fire times into
  * queued runs (dispatcher.ts), a BullMQ worker that executes them (run-worker.ts), and this
- * instance's heartbeat (instances.ts). Either part may be off: a web-only process runs
- * neither, but still queues run-now requests and answers the status.
+ * instance's heartbeat (instances.ts), and with the worker the recovery step that ends runs
+ * left running by instances that died (run-recovery.ts). Either part may be off: a web-only
+ * process runs neither, but still queues run-now requests and answers the status.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,7 +17,9 @@ import { InstanceHeartbeat } from './instances';
 import type { JobRegistry } from './job-registry';
 import type { RunHistory } from './run-history';
 import type { RunLock } from './run-lock';
+import { RecordRetrier } from './record-retry';
 import { RunQueue } from './run-queue';
+import { RunRecovery } from './run-recovery';
 import { buildRun } from './run-record';
 import { RunWorker, type RunExecutor } from './run-worker';
 import { schedulerStatus, type SchedulerStatus } from './scheduler-status';
@@ -41,12 +44,15 @@ export class JobScheduler {
   private readonly heartbeat: InstanceHeartbeat;
   private worker: RunWorker | null = null;
   private dispatcher: Dispatcher | null = null;
+  private recovery: RunRecovery | null = null;
+  private readonly retrier: RecordRetrier;
   /** Connections of the scheduler's own (the queue, the worker, the dispatcher's pub/sub). */
   private readonly owned: Redis[] = [];
   private stopping = false;
 
   constructor(private readonly opts: JobSchedulerOptions) {
     this.runQueue = new RunQueue(this.own(), opts.config, opts.logger);
+    this.retrier = new RecordRetrier(opts.logger);
     this.heartbeat = new InstanceHeartbeat(opts.redis, opts.logger, this.instanceId, () => ({
       role: opts.role,
       dispatching: this.dispatcher !== null,
@@ -81,7 +87,17 @@ export class JobScheduler {
         runs: this.opts.runs,
         lock: this.opts.lock,
         executor: this.opts.executor,
+        retrier: this.retrier,
+        instanceId: this.instanceId,
         onBusyChange: () => this.heartbeat.soon(),
+      });
+      this.recovery = new RunRecovery({
+        redis: this.opts.redis,
+        logger,
+        runs: this.opts.runs,
+        retrier: this.retrier,
+        instanceId: this.instanceId,
+        lockMs: config.RUN_LOCK_SECONDS * 1000,
       });
     }
     if (dispatch) {
@@ -106,6 +122,7 @@ export class JobScheduler {
       max_concurrent_runs: config.MAX_CONCURRENT_RUNS,
     });
     await this.dispatcher?.start();
+    this.recovery?.start();
   }
 
   /**
@@ -117,7 +134,9 @@ export class JobScheduler {
     this.stopping = true;
     await this.dispatcher?.stop();
     this.dispatcher = null;
+    await this.recovery?.stop();
     await this.worker?.close();
+    this.retrier.stop();
     await this.heartbeat.stop();
     await this.runQueue.close();
     for (const conn of this.owned) conn.disconnect();
@@ -140,7 +159,24 @@ export class JobScheduler {
       { status: 'queued', progress: { done: 0, total: job.stock_ids.length } },
     );
     if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
-    await this.runQueue.addRun(run, opts);
+    try {
+      await this.runQueue.addRun(run, opts);
+    } catch (error) {
+      // Its record is saved: it says the run failed and why, rather than `queued` for ever.
+      const now = new Date().toISOString();
+      const failed: Run = {
+        ...run,
+        status: 'failed',
+        finished_at: now,
+        error: `the run could not be queued: ${(error as Error).message}`,
+      };
+      this.retrier.inBackground(
+        'a run-now that could not be queued',
+        { job_id: jobId, run_id: run.run_id },
+        () => this.opts.runs.record(failed, { action: 'finished' }),
+      );
+      throw error;
+    }
     await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
     return run;
   }

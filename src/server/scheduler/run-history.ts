@@ -38,9 +38,23 @@ export class RunHistory {
     this.scripts = new RedisScripts(redis);
   }
 
-  /** A run's first step: its job's run lock taken, the job and the run read (RunLock.take). */
-  begin(jobId: string, runId: string, lockMs: number, fireMs?: number): Promise<TakenRunLock> {
-    return this.lock.take(jobId, runId, lockMs, fireMs);
+  /**
+   * A run's first step: its job's run lock taken, the run entered as `instanceId`'s, the job and
+   * the run read (RunLock.take); a scheduled run's fire (`fireMs`) no longer awaits its start.
+   */
+  begin(
+    jobId: string,
+    runId: string,
+    lockMs: number,
+    instanceId: string,
+    fireMs?: number,
+  ): Promise<TakenRunLock> {
+    return this.lock.take(jobId, runId, lockMs, instanceId, fireMs);
+  }
+
+  /** Takes the run out of the running runs once its final record is written. */
+  async forget(runId: string): Promise<void> {
+    await this.redis.hdel(keys.runningRuns, runId);
   }
 
   /** Stores the run; false when its job no longer exists (nothing is written). */

@@ -1,17 +1,20 @@
 /**
  * The per-job run lock, and its only owner: runs of one job never overlap because the lock
  * (`scheduler:job_lock:{job_id}`) holds the run id of the job's run in progress, with a TTL as
- * a safety net for a process that dies. Taken with the run's first step (run-begin-4.lua),
+ * a safety net for a process that dies. Taken with the run's first step (run-begin-6.lua),
  * renewed while the run goes on, released with its final record (run-record-9.lua, the same
  * round trip) or on its own when a run ends without one.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { RedisScripts } from '../redis/scripts';
+import { INSTANCE_TTL_MS } from './instances';
 import type { Run } from '~/domain/job-definition';
 
 export interface TakenRunLock {
   locked: boolean;
+  /** The run is in the hands of another live instance (run-begin-6.lua): not taken. */
+  held: boolean;
   /** The job's stored JSON, or null when it was deleted. */
   job: string | null;
   /** An earlier record of this run (a retry, a queued run-now), or null. */
@@ -34,11 +37,24 @@ export class RunLock {
   }
 
   /**
-   * Takes the lock for `runId` (or renews it for the same run), reading the job and the run; a
-   * scheduled run's fire (`fireMs`) has begun and no longer awaits its start.
+   * Takes the lock for `runId` (or renews it for the same run) as `instanceId`'s, reading the job
+   * and the run; a scheduled run's fire (`fireMs`) has begun and no longer awaits its start.
    */
-  async take(jobId: string, runId: string, ttlMs: number, fireMs?: number): Promise<TakenRunLock> {
-    const taken = await this.scripts.beginRun({ jobId, runId, ttlMs, fireMs });
+  async take(
+    jobId: string,
+    runId: string,
+    ttlMs: number,
+    instanceId: string,
+    fireMs?: number,
+  ): Promise<TakenRunLock> {
+    const taken = await this.scripts.beginRun({
+      jobId,
+      runId,
+      ttlMs,
+      fireMs,
+      instanceId,
+      goneAfterMs: INSTANCE_TTL_MS,
+    });
     return { ...taken, run: taken.run ? (JSON.parse(taken.run) as Run) : null };
   }
 

@@ -1,9 +1,10 @@
 /**
  * The BullMQ worker's side of a run: executes queued runs with bounded concurrency, retries and
- * stall recovery, one Redis round trip a step (RunHistory): begin (lock, job, earlier record),
- * started (run, job status, event), finished (run, job status and last run, event, lock
- * released).
+ * stall recovery, one Redis round trip a step (RunHistory): begin (lock, job, earlier record,
+ * the run entered as this instance's), started (run, job status, event), finished (run, job
+ * status and last run, event, lock released), tried again until Redis takes it (RecordRetrier).
  */
+import { setMaxListeners } from 'node:events';
 import { DelayedError, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
@@ -11,6 +12,7 @@ import type { Logger } from '../logger';
 import { keys } from '../keys';
 import type { ExecutionResult, RunRequest } from './job-executor';
 import type { JobRegistry } from './job-registry';
+import type { RecordRetrier } from './record-retry';
 import type { RunHistory } from './run-history';
 import type { RunLock } from './run-lock';
 import { whyDropped, type RunData } from './run-queue';
@@ -34,6 +36,9 @@ export interface RunWorkerOptions {
   runs: RunHistory;
   lock: RunLock;
   executor: RunExecutor;
+  retrier: RecordRetrier;
+  /** This instance's id, the owner of the runs it begins (run-begin-6.lua). */
+  instanceId: string;
   /** Told when a run starts or ends (the heartbeat shows the count). */
   onBusyChange: () => void;
 }
@@ -90,6 +95,8 @@ export class RunWorker {
         runs: this.active.size,
       });
       for (const controller of this.active.values()) controller.abort();
+      // A final record still waiting for Redis is given up: another instance's recovery ends it.
+      this.opts.retrier.stop();
       await closing;
     }
   }
@@ -103,11 +110,27 @@ export class RunWorker {
     const data = bull.data;
     const { runs, logger, lock } = this.opts;
     const fireMs = data.trigger === 'schedule' ? data.fire_ms : undefined;
-    const begun = await runs.begin(data.job_id, data.run_id, this.lockMs, fireMs);
+    const begun = await runs.begin(
+      data.job_id,
+      data.run_id,
+      this.lockMs,
+      this.opts.instanceId,
+      fireMs,
+    );
+    if (begun.held) {
+      // Delivered again while another live instance still ends it (its final record waiting
+      // for Redis, or a recovery): look again soon, by then it is over or back with the queue.
+      await bull.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
     const job = begun.job ? (JSON.parse(begun.job) as Job) : null;
-    const dropped = whyDropped(job, data);
+    // A run already ended (by the recovery step, after its instance died) is not run again.
+    const dropped = whyDropped(job, data) ?? (begun.run?.finished_at ? 'already finished' : null);
     if (!job || dropped) {
-      if (begun.locked) await lock.release(data.job_id, data.run_id);
+      if (begun.locked) {
+        await lock.release(data.job_id, data.run_id);
+        await runs.forget(data.run_id);
+      }
       return dropped ?? 'job deleted';
     }
     const nextRun =
@@ -131,18 +154,29 @@ export class RunWorker {
     }
 
     const controller = new AbortController();
+    // Each symbol in flight or waiting for a provider slot listens for the abort: as many
+    // listeners as symbols, removed as each ends, not a leak worth Node's warning.
+    setMaxListeners(Math.max(10, 4 * job.stock_ids.length), controller.signal);
     this.active.set(data.run_id, controller);
     this.opts.onBusyChange();
     const kept = lock.keep(job.job_id, data.run_id, this.lockMs, () => controller.abort());
     let release = true;
+    /** Out of the running runs at the end, unless handed back or its end could not be recorded. */
+    let forget = true;
     try {
+      const now = new Date();
+      const earlier = begun.run;
+      // A run started before (handed back at a shutdown, or delivered again after its instance
+      // died) keeps its first start and says when it resumed.
+      const resumed = earlier && (earlier.status === 'running' || earlier.handed_back_at);
       let run: Run = buildRun(
         job,
         data,
-        new Date(),
+        now,
         {
           status: 'running',
-          started_at: new Date().toISOString(),
+          started_at: resumed ? earlier.started_at : now.toISOString(),
+          ...(resumed && { resumed_at: now.toISOString() }),
           finished_at: null,
           symbols: [],
           error: null,
@@ -153,6 +187,7 @@ export class RunWorker {
       if (!(await runs.record(run, { action: 'started', jobStatus: 'running', nextRun }))) {
         return 'job deleted';
       }
+      const total = run.progress?.total ?? 0;
 
       let lastSave = 0;
       const result = await this.opts.executor.execute(
@@ -184,10 +219,13 @@ export class RunWorker {
         },
       );
       if (controller.signal.aborted) {
+        // Back to the queue: until it resumes its record says so, not what the attempt cut
+        // short got through (its symbols were aborted, not fetched).
+        forget = false;
+        await this.handBack(run, total);
         await bull.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const total = run.progress?.total ?? 0;
       run = {
         ...run,
         status: result.status,
@@ -197,12 +235,22 @@ export class RunWorker {
         finished_at: new Date().toISOString(),
         progress: { done: total, total },
       };
-      await runs.record(run, {
-        action: 'finished',
-        jobStatus: result.status,
-        finished: true,
-        releaseLock: true,
-      });
+      const ended = run;
+      const recorded = await this.opts.retrier.untilWritten(
+        "the run's end",
+        { job_id: job.job_id, run_id: run.run_id, status: run.status },
+        () =>
+          runs.record(ended, {
+            action: 'finished',
+            jobStatus: result.status,
+            finished: true,
+            releaseLock: true,
+          }),
+      );
+      if (recorded === undefined) {
+        forget = false;
+        return 'not recorded';
+      }
       release = false;
       const failed = run.symbols.filter((s) => s.status === 'error');
       logger[RUN_LOG_LEVEL[run.status]]('Run finished', {
@@ -221,6 +269,10 @@ export class RunWorker {
       kept.stop();
       this.active.delete(data.run_id);
       this.opts.onBusyChange();
+      if (forget) {
+        // Left behind, the entry is dropped by the next recovery sweep (the run is over).
+        await runs.forget(data.run_id).catch(() => undefined);
+      }
       if (release) {
         await lock.release(job.job_id, data.run_id).catch((error: unknown) =>
           // The lock's TTL frees it soon anyway; the next run of the job waits until then.
@@ -232,6 +284,24 @@ export class RunWorker {
         );
       }
     }
+  }
+
+  /** Records a run handed back to the queue as `queued`, with no progress, to resume later. */
+  private async handBack(run: Run, total: number): Promise<void> {
+    const waiting: Run = {
+      ...run,
+      status: 'queued',
+      symbols: [],
+      progress: { done: 0, total },
+      handed_back_at: new Date().toISOString(),
+    };
+    await this.opts.runs.record(waiting, { action: 'queued' }).catch((error: unknown) =>
+      // Left `running`, it is resumed all the same: the record says running until then.
+      this.opts.logger.warn('Could not record a run handed back to the queue', {
+        run_id: run.run_id,
+        error: (error as Error).message,
+      }),
+    );
   }
 
   /** A run whose attempts are used up (or that stalled too often) is recorded as failed, with why. */
@@ -255,7 +325,14 @@ export class RunWorker {
         },
         existing,
       );
-      await this.opts.runs.record(run, { action: 'finished', jobStatus: 'failed', finished: true });
+      const recorded = await this.opts.retrier.untilWritten(
+        'a failed run',
+        { job_id: job.job_id, run_id: run.run_id },
+        () =>
+          this.opts.runs.record(run, { action: 'finished', jobStatus: 'failed', finished: true }),
+      );
+      if (recorded === undefined) return;
+      await this.opts.runs.forget(run.run_id);
       this.opts.logger.error('Run failed', {
         job_id: job.job_id,
         run_id: run.run_id,

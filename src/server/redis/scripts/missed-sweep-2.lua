@@ -3,7 +3,7 @@
   that crashed between claim and start): each awaiting-start entry due by the cutoff leaves the
   set and, if its job still exists and is active, becomes one run.missed event, in one step, so
   of all the instances sweeping, each fire is reported once. A fire that starts later still
-  runs (run-begin-4.lua finds nothing left to clear).
+  runs (run-begin-6.lua finds nothing left to clear).
 
   KEYS[1] the fires awaiting their start (fire-claim-7.lua): member '{job_id}:{fire_ms}'
   KEYS[2] the notification events stream
