@@ -332,34 +332,6 @@ export class RedisScripts {
   }
 
   /**
-   * Takes over a run left running by an instance gone for `goneAfterMs` whose lock expired
-   * (run-orphan-claim-4.lua): 'claimed' (record its end now), 'kept' or 'dropped' (over).
-   */
-  async claimOrphanRun(claim: {
-    runId: string;
-    jobId: string;
-    instanceId: string;
-    goneAfterMs: number;
-    lockMs: number;
-  }): Promise<'claimed' | 'kept' | 'dropped'> {
-    const result = await this.call<number>(
-      'runOrphanClaim',
-      [keys.runningRuns, keys.instanceBeats, keys.run(claim.runId), keys.jobLock(claim.jobId)],
-      [claim.runId, claim.instanceId, String(claim.goneAfterMs), String(claim.lockMs), claim.jobId],
-    );
-    return result === 1 ? 'claimed' : result === -1 ? 'dropped' : 'kept';
-  }
-
-  /** Writes an instance's heartbeat, also while Redis is at maxmemory (instance-beat-2.lua). */
-  async beat(instanceId: string, json: string): Promise<void> {
-    await this.call<number>(
-      'instanceBeat',
-      [keys.instances, keys.instanceBeats],
-      [instanceId, json],
-    );
-  }
-
-  /**
    * Reports claimed fires due by `cutoffMs` that did not begin as run.missed, each once across
    * all instances (missed-sweep-2.lua): how many were reported.
    */

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
-import { RedisScripts } from '../redis/scripts';
+import { InstanceScripts } from '../redis/instance-scripts';
 
 export const instanceSchema = z.object({
   id: z.string(),
@@ -39,7 +39,7 @@ export class InstanceHeartbeat {
   private failures = 0;
   private stopped = false;
   private readonly startedAt = new Date().toISOString();
-  private readonly scripts: RedisScripts;
+  private readonly scripts: InstanceScripts;
 
   constructor(
     private readonly redis: Redis,
@@ -50,7 +50,7 @@ export class InstanceHeartbeat {
       'role' | 'dispatching' | 'working' | 'running_runs'
     >,
   ) {
-    this.scripts = new RedisScripts(redis);
+    this.scripts = new InstanceScripts(redis);
   }
 
   /** Writes the first heartbeat (so a failure to reach Redis fails the start), then keeps on. */

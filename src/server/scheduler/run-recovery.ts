@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 import { keys } from '../keys';
-import { RedisScripts } from '../redis/scripts';
+import { InstanceScripts } from '../redis/instance-scripts';
 import { INSTANCE_TTL_MS } from './instances';
 import type { RecordRetrier } from './record-retry';
 import type { RunHistory } from './run-history';
@@ -36,10 +36,10 @@ export interface RunRecoveryOptions {
 export class RunRecovery {
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
-  private readonly scripts: RedisScripts;
+  private readonly scripts: InstanceScripts;
 
   constructor(private readonly opts: RunRecoveryOptions) {
-    this.scripts = new RedisScripts(opts.redis);
+    this.scripts = new InstanceScripts(opts.redis);
   }
 
   start(): void {
