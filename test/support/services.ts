@@ -34,3 +34,14 @@ export async function runToEnd(
     return r?.finished_at ? r : null;
   });
 }
+
+/** A run executor whose every run completes at once, each symbol `ok`: no provider at all. */
+export const instantExecutor: RunExecutor = {
+  async execute(req) {
+    return {
+      status: 'completed',
+      symbols: req.symbols.map((s) => ({ symbol: s, status: 'ok' as const, bars: 1 })),
+      error: null,
+    };
+  },
+};

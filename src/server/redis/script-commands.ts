@@ -14,7 +14,7 @@ const FILES = {
   fireClaim: 'fire-claim-7.lua',
   fireDrop: 'fire-drop-1.lua',
   runSave: 'run-save-3.lua',
-  runRecord: 'run-record-9.lua',
+  runRecord: 'run-record-12.lua',
   runBegin: 'run-begin-6.lua',
   runOrphanClaim: 'run-orphan-claim-4.lua',
   instanceBeat: 'instance-beat-2.lua',

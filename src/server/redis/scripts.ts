@@ -11,6 +11,9 @@ import { JobExistsError, JobNotFoundError } from '../errors';
 import { EVENTS_MAXLEN, keys, NOTIFY_EVENTS_MAXLEN } from '../keys';
 import { defineScripts, invoke, type Command } from './script-commands';
 
+/** How long a finished run remembers that its triggers were recorded (a retry owes none). */
+const AFTER_DONE_TTL_MS = 7 * 24 * 3600 * 1000;
+
 const msOrEmpty = (d: Date | null | undefined) => (d ? String(d.getTime()) : '');
 
 /**
@@ -256,9 +259,10 @@ export class RedisScripts {
   }
 
   /**
-   * One step of a run (run-record-9.lua): the job's JSON afterwards, or null when it is gone. A
+   * One step of a run (run-record-12.lua): the job's JSON afterwards, or null when it is gone. A
    * finished step whose outcome differs from the job's last one appends its alert (run.failed,
-   * run.partial, run.recovered) to the notification events in the same step.
+   * run.partial, run.recovered) to the notification events in the same step, and the runs it
+   * owes to the jobs that run after it to the upstream triggers (includes/after-triggers.lua).
    */
   recordRun(step: RunRecordStep): Promise<string | null> {
     const { run } = step;
@@ -274,6 +278,9 @@ export class RedisScripts {
         keys.due,
         keys.notifyEvents,
         keys.jobLastSuccess,
+        keys.upstreamTriggers,
+        keys.dependents(run.job_id),
+        keys.afterDone(run.run_id),
       ],
       [
         JSON.stringify(run),
@@ -292,6 +299,9 @@ export class RedisScripts {
         run.finished_at ?? '',
         run.finished_at ? String(Date.parse(run.finished_at)) : '',
         NOTIFY_EVENTS_MAXLEN,
+        keys.job(''),
+        keys.afterPending(''),
+        String(AFTER_DONE_TTL_MS),
       ],
     );
   }

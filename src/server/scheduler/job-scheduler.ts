@@ -23,6 +23,7 @@ import { RunRecovery } from './run-recovery';
 import { buildRun } from './run-record';
 import { RunWorker, type RunExecutor } from './run-worker';
 import { schedulerStatus, type SchedulerStatus } from './scheduler-status';
+import { UpstreamTriggers } from './upstream-triggers';
 import type { Run } from '~/domain/job-definition';
 
 export interface JobSchedulerOptions {
@@ -46,6 +47,7 @@ export class JobScheduler {
   private dispatcher: Dispatcher | null = null;
   private recovery: RunRecovery | null = null;
   private readonly retrier: RecordRetrier;
+  private triggers: UpstreamTriggers | null = null;
   /** Connections of the scheduler's own (the queue, the worker, the dispatcher's pub/sub). */
   private readonly owned: Redis[] = [];
   private stopping = false;
@@ -113,6 +115,14 @@ export class JobScheduler {
         },
         newRunId: randomUUID,
       });
+      this.triggers = new UpstreamTriggers({
+        redis: this.opts.redis,
+        conn: this.own(),
+        consumer: this.instanceId,
+        logger,
+        registry: this.opts.registry,
+        queue: this.runQueue,
+      });
     }
     await this.heartbeat.start();
     logger.info('Job scheduler started', {
@@ -123,6 +133,7 @@ export class JobScheduler {
     });
     await this.dispatcher?.start();
     this.recovery?.start();
+    await this.triggers?.start();
   }
 
   /**
@@ -135,6 +146,8 @@ export class JobScheduler {
     await this.dispatcher?.stop();
     this.dispatcher = null;
     await this.recovery?.stop();
+    await this.triggers?.stop();
+    this.triggers = null;
     await this.worker?.close();
     this.retrier.stop();
     await this.heartbeat.stop();

@@ -24,7 +24,7 @@ export interface RunStep {
 
 /**
  * A job's runs: each record under its own key, a capped history per job, and the steps of a run
- * (run-record-9.lua), each of which saves the run, updates its job and publishes the change in
+ * (run-record-12.lua), each of which saves the run, updates its job and publishes the change in
  * one round trip.
  */
 export class RunHistory {

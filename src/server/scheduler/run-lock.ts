@@ -2,7 +2,7 @@
  * The per-job run lock, and its only owner: runs of one job never overlap because the lock
  * (`scheduler:job_lock:{job_id}`) holds the run id of the job's run in progress, with a TTL as
  * a safety net for a process that dies. Taken with the run's first step (run-begin-6.lua),
- * renewed while the run goes on, released with its final record (run-record-9.lua, the same
+ * renewed while the run goes on, released with its final record (run-record-12.lua, the same
  * round trip) or on its own when a run ends without one.
  */
 import type { Redis } from 'ioredis';

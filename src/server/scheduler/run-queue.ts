@@ -2,6 +2,7 @@
  * The BullMQ queue of runs: what a queued run carries, the ids that make queueing idempotent,
  * and the check a queued run passes before it may run.
  */
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
@@ -76,6 +77,24 @@ export class RunQueue {
     );
   }
 
+  /**
+   * Queues the run an upstream trigger owes. Its BullMQ id and its run id are both derived from
+   * the downstream job and the upstream run ids, so the trigger handed over twice (a consumer
+   * that died before acknowledging it) is one run.
+   */
+  async addUpstreamRun(trigger: { job_id: string; upstream: UpstreamRun[] }): Promise<string> {
+    const digest = createHash('sha256')
+      .update(`${trigger.job_id}|${trigger.upstream.map((u) => u.run_id).join(',')}`)
+      .digest('hex');
+    const runId = uuidOf(digest);
+    await this.queue.add(
+      'upstream',
+      { run_id: runId, job_id: trigger.job_id, trigger: 'upstream', upstream: trigger.upstream },
+      { jobId: `upstream:${trigger.job_id}:${digest.slice(0, 32)}`, ...this.jobOptions() },
+    );
+    return runId;
+  }
+
   /** Queues a run-now or backfill run already stored as `queued`. */
   async addRun(run: Run, opts: { force?: boolean } = {}): Promise<void> {
     await this.queue.add(
@@ -106,6 +125,12 @@ export class RunQueue {
   }
 }
 
+/** A digest's first 128 bits as a UUID (version 8: custom, RFC 9562). */
+function uuidOf(hex: string): string {
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /**
  * Why a queued run must not run, or null. A fire is claimed ahead of its time, so its job may
  * have been deleted, stopped or given another schedule since: the fire must still be one of the
@@ -113,6 +138,11 @@ export class RunQueue {
  */
 export function whyDropped(job: Job | null, data: RunData): string | null {
   if (!job) return 'job deleted';
+  // A stopped downstream job ignores its triggers, and so does one no longer after others.
+  if (data.trigger === 'upstream') {
+    if (!job.is_active) return 'job stopped';
+    return job.schedule.kind === 'after' ? null : 'job rescheduled';
+  }
   if (data.trigger !== 'schedule') return null;
   if (!job.is_active) return 'job stopped';
   if (data.fire_ms === undefined) return null;

@@ -3,7 +3,7 @@
   caller read, records the pending fire, and (for a fire time already past) writes the new
   next_run into the job's JSON, all in one step: of all the instances that read the same fire
   time, exactly one gets 1. A fire claimed ahead of its time keeps next_run until its run starts
-  (run-record-9.lua moves it on). The winner also records the fire as awaiting its start
+  (run-record-12.lua moves it on). The winner also records the fire as awaiting its start
   (run-begin-6.lua clears it, missed-sweep-2.lua reports it if it does not start in time), or,
   for a fire already later than MISSED_AFTER_SECONDS or given up, queues its run.missed alert:
   either happens once, with the claim.

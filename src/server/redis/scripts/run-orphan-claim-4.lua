@@ -2,7 +2,7 @@
   The recovery step's claim of one entry of the running runs: a run left `running` by an
   instance that is gone (no heartbeat for longer than ARGV[3]) and whose job lock it no longer
   holds (expired) is taken over by this instance, lock and entry, in one step; the caller then
-  records its end (run-record-9.lua). Exactly one instance wins a run: once claimed, its owner
+  records its end (run-record-12.lua). Exactly one instance wins a run: once claimed, its owner
   is a live instance, which the others (and run-begin-6.lua) leave alone. An entry whose run is
   over, or never started and is back with the queue, is dropped.
 

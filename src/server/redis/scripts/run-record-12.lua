@@ -2,7 +2,8 @@
   One step of a run, in one round trip: the run record saved (history capped), the job's status
   fields set, the change event appended, and, at the end, the job's run lock released. A
   finished run whose outcome differs from the job's last one also appends its alert to the
-  notification events (includes/notify-outcome.lua). A run of
+  notification events (includes/notify-outcome.lua), and the runs it owes to the jobs that run
+  after it to the upstream triggers (includes/after-triggers.lua). A run of
   a job deleted meanwhile writes nothing (but still frees its lock).
 
   A scheduled fire claimed ahead of its time left the job's next_run on it; its run moves
@@ -17,6 +18,9 @@
   KEYS[7] the due set
   KEYS[8] the notification events stream (run.failed, run.partial, run.recovered)
   KEYS[9] the jobs' last success (hash)
+  KEYS[10] the upstream-triggers stream
+  KEYS[11] the job's dependents (set of the jobs that run after it)
+  KEYS[12] the run's after-done marker (its triggers recorded once)
   ARGV[1] run JSON
   ARGV[2] started ms
   ARGV[3] run id
@@ -33,6 +37,9 @@
   ARGV[14] the run's finished_at (ISO), for a finished step that sets the job's status
   ARGV[15] the same in ms
   ARGV[16] notification events stream maxlen
+  ARGV[17] job key prefix (scheduler:job:)
+  ARGV[18] wait-all pending key prefix (scheduler:after_pending:)
+  ARGV[19] the after-done marker's TTL, ms
   Returns the job's JSON as stored afterwards, or false when the job does not exist
 ]]
 --- @include "save-run"
@@ -41,6 +48,7 @@
 --- @include "append-event"
 --- @include "release-lock"
 --- @include "notify-outcome"
+--- @include "after-triggers"
 local job = redis.call('GET', KEYS[3])
 if job then
   saveRun(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -53,6 +61,8 @@ if job then
   if ARGV[8] ~= '' then
     if ARGV[6] == 'finished' and ARGV[9] ~= '' then
       notifyOutcome(job, ARGV[8], ARGV[7], ARGV[3], ARGV[14], ARGV[15], KEYS[8], KEYS[9], ARGV[16])
+      recordAfterTriggers(KEYS[10], KEYS[11], KEYS[12], ARGV[17], ARGV[18], ARGV[7], ARGV[3],
+        ARGV[8], ARGV[19])
     end
     job = setRunStatus(job, ARGV[8], ARGV[9])
     changed = true
