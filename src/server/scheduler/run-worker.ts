@@ -187,6 +187,11 @@ export class RunWorker {
       if (!(await runs.record(run, { action: 'started', jobStatus: 'running', nextRun }))) {
         return 'job deleted';
       }
+      logger.info('Run started', {
+        job_id: job.job_id,
+        run_id: run.run_id,
+        trigger: run.trigger,
+      });
       const total = run.progress?.total ?? 0;
 
       let lastSave = 0;
