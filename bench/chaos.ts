@@ -49,9 +49,10 @@ while (
 const client = new Redis(redis.url, { maxRetriesPerRequest: null });
 client.on('error', () => undefined);
 
-type Outcome = { kind: string; ms: number };
+type Outcome = { kind: string; ms: number; at: number };
+let started = Date.now();
 const outcomes: Outcome[] = [];
-const createdNames = new Map<string, string>(); // name -> outcome kind
+const createdNames = new Map<string, { kind: string; at: number }>(); // name -> outcome
 const jobIds: string[] = [];
 
 /** One request with the client's timeout; its outcome is its status, `timeout` or `network`. */
@@ -74,7 +75,11 @@ async function request(method: string, path: string, body?: unknown) {
   } catch (error) {
     kind = (error as Error).name === 'TimeoutError' ? 'timeout' : 'network';
   }
-  const outcome = { kind, ms: performance.now() - t };
+  const outcome = {
+    kind,
+    ms: performance.now() - t,
+    at: Math.round((Date.now() - started) / 1000),
+  };
   outcomes.push(outcome);
   return { ...outcome, json };
 }
@@ -106,7 +111,7 @@ const MIX: [number, (c: number, n: number) => Promise<unknown>][] = [
     async (c, n) => {
       const name = `chaos ${c}-${n}`;
       const res = await request('POST', '/scheduler/jobs', jobBody(name));
-      createdNames.set(name, res.kind);
+      createdNames.set(name, { kind: res.kind, at: res.at });
       if (res.kind === '201') jobIds.push((res.json as { job_id: string }).job_id);
     },
   ],
@@ -167,7 +172,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(app.child.p
 
 const stop = { done: false };
 for (let i = 0; i < SUBSCRIBERS; i++) subscriber(stop);
-const started = Date.now();
+started = Date.now();
 const outage = (async () => {
   await new Promise((r) => setTimeout(r, OUTAGE_AT_MS));
   await redis.kill();
@@ -199,14 +204,16 @@ for (let offset = 0; ; offset += 1000) {
   for (const j of page.jobs) existing.add(j.name);
   if (page.jobs.length < 1000) break;
 }
-const ghosts: Record<string, number> = {};
+const ghosts: Record<string, number[]> = {};
 let failedCreates = 0;
-for (const [name, kind] of createdNames) {
+for (const [name, { kind, at }] of createdNames) {
   if (kind === '201') continue;
   failedCreates++;
-  if (existing.has(name)) ghosts[kind] = (ghosts[kind] ?? 0) + 1;
+  if (existing.has(name)) (ghosts[kind] ??= []).push(at);
 }
-const lostCreates = [...createdNames].filter(([n, k]) => k === '201' && !existing.has(n)).length;
+const lostCreates = [...createdNames].filter(
+  ([n, o]) => o.kind === '201' && !existing.has(n),
+).length;
 
 // Every run ends: wait (up to 120 s) until no run is queued or running.
 async function runStatuses() {
@@ -276,6 +283,12 @@ const pct = (p: number) =>
   +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
 const byKind: Record<string, number> = {};
 for (const o of outcomes) byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
+/** Seconds (since the start) at which requests ended in a timeout or a network error. */
+const troubleAt: Record<string, Record<number, number>> = {};
+for (const o of outcomes.filter((x) => x.kind === 'timeout' || x.kind === 'network')) {
+  const at = (troubleAt[o.kind] ??= {});
+  at[o.at] = (at[o.at] ?? 0) + 1;
+}
 const result = {
   machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
   load_average_before: loadBefore,
@@ -286,6 +299,7 @@ const result = {
   requests: outcomes.length,
   requests_per_s: Math.round(outcomes.length / (DURATION_MS / 1000)),
   outcomes: byKind,
+  timeouts_and_network_errors_at_s: troubleAt,
   latency_ms: { p50: pct(50), p99: pct(99), max: +times.at(-1)!.toFixed(1) },
   client_timeout_ms: TIMEOUT_MS,
   server_rss_mb: {
@@ -296,7 +310,7 @@ const result = {
   creates: {
     tried: createdNames.size,
     failed: failedCreates,
-    ghosts_by_failure: ghosts,
+    ghosts_by_failure_at_s: ghosts,
     acknowledged_but_missing: lostCreates,
   },
   runs: {

@@ -243,7 +243,7 @@ export class RedisScripts {
   }
 
   /** Stores a run (run-save-3.lua); false when its job no longer exists (nothing is written). */
-  async saveRun(run: Run, historyLimit: number): Promise<boolean> {
+  async saveRun(run: Run, historyLimit: number): Promise<'stored' | 'no job' | 'exists'> {
     const saved = await this.call<number>(
       'runSave',
       [keys.run(run.run_id), keys.jobRuns(run.job_id), keys.job(run.job_id)],
@@ -255,7 +255,7 @@ export class RedisScripts {
         keys.run(''),
       ],
     );
-    return saved === 1;
+    return saved === 1 ? 'stored' : saved === 0 ? 'no job' : 'exists';
   }
 
   /**

@@ -171,26 +171,26 @@ export class JobScheduler {
       new Date(),
       { status: 'queued', progress: { done: 0, total: job.stock_ids.length } },
     );
-    if (!(await this.opts.runs.save(run))) throw new JobNotFoundError(jobId);
+    // Queued first, recorded then: a run whose queueing failed leaves no record behind (never a
+    // `queued` one for ever), and a run begun before its record is saved keeps the worker's.
+    await this.runQueue.addRun(run, opts);
+    let saved: Awaited<ReturnType<RunHistory['save']>>;
     try {
-      await this.runQueue.addRun(run, opts);
+      saved = await this.opts.runs.save(run);
     } catch (error) {
-      // Its record is saved: it says the run failed and why, rather than `queued` for ever.
-      const now = new Date().toISOString();
-      const failed: Run = {
-        ...run,
-        status: 'failed',
-        finished_at: now,
-        error: `the run could not be queued: ${(error as Error).message}`,
-      };
-      this.retrier.inBackground(
-        'a run-now that could not be queued',
-        { job_id: jobId, run_id: run.run_id },
-        () => this.opts.runs.record(failed, { action: 'finished' }),
-      );
-      throw error;
+      // It is queued: its worker records it as it begins.
+      this.opts.logger.warn('Could not record a queued run; it is recorded as it begins', {
+        job_id: jobId,
+        run_id: run.run_id,
+        error: (error as Error).message,
+      });
+      return run;
     }
-    await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
+    // Queued for a job deleted meanwhile: its worker drops it.
+    if (saved === 'no job') throw new JobNotFoundError(jobId);
+    if (saved === 'stored') {
+      await this.opts.events.publish({ type: 'run', action: 'queued', job_id: jobId, run });
+    }
     return run;
   }
 

@@ -1,6 +1,5 @@
 /**
- * Writes a run's record that must land (its final state, or the failure of a run-now that could
- * not be queued) until Redis takes it: Redis full (maxmemory) or away must not leave a run
+ * Writes a run's record that must land (its final state) until Redis takes it: Redis full (maxmemory) or away must not leave a run
  * `running` for ever. Tried again with a capped backoff; the failure is logged once and its
  * end once. Only shutdown stops the attempts: then the run is left to the recovery step of
  * another instance (run-recovery.ts), which finishes it once this one's heartbeat is gone.
@@ -10,12 +9,11 @@ import type { Logger } from '../logger';
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 5000;
-/** Writes waiting in the background at most; beyond, the recovery step is the safety net. */
+/** Listeners on the shutdown signal at most: one per write waiting (a worker slot each). */
 const MAX_PENDING = 1000;
 
 export class RecordRetrier {
   private readonly shutdown = new AbortController();
-  private pending = 0;
 
   constructor(private readonly logger: Logger) {
     // Every write waiting listens for the shutdown: as many as may wait, not a leak.
@@ -70,20 +68,6 @@ export class RecordRetrier {
       timer.unref();
       signal.addEventListener('abort', done, { once: true });
     });
-  }
-
-  /** The same, not awaited: at most MAX_PENDING such writes wait at once. */
-  inBackground(
-    what: string,
-    context: Record<string, unknown>,
-    write: () => Promise<unknown>,
-  ): void {
-    if (this.pending >= MAX_PENDING) {
-      this.logger.error(`Too many records waiting for Redis; not retrying ${what}`, context);
-      return;
-    }
-    this.pending++;
-    void this.untilWritten(what, context, write).finally(() => this.pending--);
   }
 
   /** Ends every wait: the writes not done yet are given up (and logged). */

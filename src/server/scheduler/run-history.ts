@@ -57,8 +57,11 @@ export class RunHistory {
     await this.redis.hdel(keys.runningRuns, runId);
   }
 
-  /** Stores the run; false when its job no longer exists (nothing is written). */
-  save(run: Run): Promise<boolean> {
+  /**
+   * Stores a queued run: 'no job' when its job no longer exists, 'exists' when the run is
+   * recorded already (its worker began it); nothing is written then.
+   */
+  save(run: Run): Promise<'stored' | 'no job' | 'exists'> {
     return this.scripts.saveRun(run, this.limit);
   }
 
