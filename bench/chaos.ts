@@ -39,6 +39,14 @@ const app = await startApp({
     SUBSCRIPTIONS_MAX: '2000',
   },
 });
+// A failure on the way must not leave the server and Redis running behind it.
+process.once('uncaughtException', (error) => {
+  console.error(error);
+  void app
+    .kill()
+    .then(() => redis.stop())
+    .finally(() => process.exit(1));
+});
 // Its scheduler is up once it lists itself (LOG_LEVEL=warn hides the start lines).
 while (
   !((await fetch(`${app.url}/scheduler/status`).then((r) => r.json())) as { instances: unknown[] })
