@@ -140,7 +140,7 @@ test('an analysis job is built in the form: indicators, signals, their errors, a
   await request.delete(`/scheduler/jobs/${job.job_id}`);
 });
 
-test('a fetch -> analyze pipeline built in the form: links both ways, and a cycle refused', async ({
+test('a fetch -> analyze pipeline built in the form: links both ways, a cycle refused, values after Run now upstream', async ({
   page,
   request,
 }) => {
@@ -210,6 +210,39 @@ test('a fetch -> analyze pipeline built in the form: links both ways, and a cycl
   );
   await edit.getByRole('button', { name: 'Cancel' }).click();
   await expect(edit).toBeHidden();
+
+  // Run now upstream: its run starts the analysis job's, which fills the table.
+  await page.getByRole('button', { name: /^Run now/ }).click();
+  const upstreamRun = page.getByRole('table', { name: 'Runs' }).locator('tbody tr[data-run-id]');
+  await expect(upstreamRun.first()).toHaveAttribute('data-status', 'completed', {
+    timeout: 30_000,
+  });
+  const upstreamRunId = await upstreamRun.first().getAttribute('data-run-id');
+  await triggers.click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${downstream.job_id}$`));
+  const runs = page.getByRole('table', { name: 'Runs' });
+  const downstreamRun = runs.locator('tbody tr[data-run-id]').first();
+  await expect(downstreamRun).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
+  await expect(downstreamRun.locator('td[data-label="Trigger"]')).toContainText(
+    `After ${fetchName}`,
+  );
+  const values = page.getByRole('table', { name: 'Latest values' });
+  const row = values.locator(`tr[data-symbol="${symbol}"]`);
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  const answer = (await (
+    await request.get(`/scheduler/jobs/${downstream.job_id}/analysis`)
+  ).json()) as { symbols: { values: Record<string, number | null> }[] };
+  const rsi = answer.symbols[0]!.values['rsi:14']!;
+  await expect(row.locator('td[data-indicator="rsi:14"]')).toHaveText(rsi.toFixed(2));
+  await expect(row).toContainText('holds RSI 14 is above 0.00');
+
+  // The run row's link goes to the upstream run, opened on its job's page.
+  await downstreamRun.getByRole('link', { name: fetchName }).click();
+  await expect(page).toHaveURL(new RegExp(`/jobs/${upstream.job_id}#run-${upstreamRunId}$`));
+  await expect(page.locator(`tr[data-run-id="${upstreamRunId}"]`)).toHaveAttribute(
+    'data-linked',
+    'true',
+  );
 
   // A job others run after cannot be deleted while they do: the page says which.
   await page.getByRole('button', { name: /^Delete/ }).click();
