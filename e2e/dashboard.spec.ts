@@ -326,7 +326,7 @@ test('the job page shows the newest 50 runs, then older ones on request', async 
           symbols: [{ symbol: 'IBM', status: 'ok', bars: 20 }],
           error: null,
         }),
-      ).toBe(true);
+      ).toBe('stored');
     }
   } finally {
     redis.disconnect();
