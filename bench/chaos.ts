@@ -7,19 +7,37 @@
  * middle, then started again on the same directory. Reported: requests, outcomes by kind,
  * p50/p99/max latency, the server's peak RSS, ghost writes (creates a client saw fail that exist
  * afterwards), every run's final status, and Redis's clients with 1,000 open subscriptions.
+ *
+ * The server's memory is sampled every CHAOS_SAMPLE_SECONDS (5): RSS and V8's heap, as a
+ * series (memory-sampler.ts). CHAOS_ROUNDS=2 runs the load twice in a row against the same
+ * server (an outage in each), CHAOS_SECONDS the length of a round (60), and CHAOS_IDLE_SECONDS
+ * (20) of no load end it, so a plateau and a climb can be told apart. CHAOS_HEAP_SNAPSHOTS=1
+ * has the server write a heap snapshot (bench/results/heap/) after the seeding, after each
+ * round and after the idle, and reports the heap each full GC left: what it really holds.
  */
 import http from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startReplayServer } from '../src/replay/replay-server';
 import { startApp } from '../test/support/app-server';
 import { startTestRedis } from '../test/support/redis-server';
+import { rssKb, sampleMemory } from './memory-sampler';
 
 const CLIENTS = Number(process.env.CHAOS_CLIENTS ?? 200);
 const DURATION_MS = Number(process.env.CHAOS_SECONDS ?? 60) * 1000;
 const OUTAGE_AT_MS = DURATION_MS / 2 - 5000;
 const OUTAGE_MS = 10_000;
+/** Rounds of load in a row against the same server (and the same Redis, whose data grows). */
+const ROUNDS = Number(process.env.CHAOS_ROUNDS ?? 1);
+/** No load at the end, every run ended: does the memory come down, or stay? */
+const IDLE_MS = Number(process.env.CHAOS_IDLE_SECONDS ?? 20) * 1000;
+const SAMPLE_MS = Number(process.env.CHAOS_SAMPLE_SECONDS ?? 5) * 1000;
+/** Heap snapshots (and the heap a full GC leaves) after the seeding, each round and the idle. */
+const SNAPSHOTS = process.env.CHAOS_HEAP_SNAPSHOTS === '1';
+const SNAPSHOT_DIR = path.resolve('bench/results/heap');
+if (SNAPSHOTS) mkdirSync(SNAPSHOT_DIR, { recursive: true });
 const TIMEOUT_MS = 5000;
 const SUBSCRIBERS = 20;
 const SEED_JOBS = 200;
@@ -37,6 +55,9 @@ const app = await startApp({
     PROVIDER_MAX_RPS: '500',
     PROVIDER_CONCURRENCY: '20',
     SUBSCRIPTIONS_MAX: '2000',
+    ...(SNAPSHOTS && {
+      NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOT_DIR}`,
+    }),
   },
 });
 // A failure on the way must not leave the server and Redis running behind it.
@@ -108,7 +129,7 @@ for (let i = 0; i < SEED_JOBS; i++) {
 outcomes.length = 0;
 
 /** The mix: mostly reads, as dashboards and scripts do, with writes and run-nows among them. */
-const MIX: [number, (c: number, n: number) => Promise<unknown>][] = [
+const MIX: [number, (c: string, n: number) => Promise<unknown>][] = [
   [25, () => request('GET', `/scheduler/jobs?limit=50&offset=${Math.floor(Math.random() * 150)}`)],
   [25, () => request('GET', `/scheduler/jobs/${pick(jobIds)}`)],
   [10, () => request('GET', `/scheduler/jobs/${pick(jobIds)}/runs?limit=10`)],
@@ -170,38 +191,71 @@ function subscriber(stop: { done: boolean }) {
 }
 const subs: http.ClientRequest[] = [];
 
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-let peakRss = 0;
-const rssStart = rssKb(app.child.pid!);
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(app.child.pid!))), 250);
+const memory = sampleMemory(app.child.pid!, `${app.url}/metrics`, SAMPLE_MS);
+const rssStart = Math.round(rssKb(app.child.pid!) / 1024);
 
-const stop = { done: false };
-for (let i = 0; i < SUBSCRIBERS; i++) subscriber(stop);
-started = Date.now();
-const outage = (async () => {
-  await new Promise((r) => setTimeout(r, OUTAGE_AT_MS));
-  await redis.kill();
-  const killedAt = Date.now() - started;
-  await new Promise((r) => setTimeout(r, OUTAGE_MS));
-  await redis.start();
+/**
+ * One round of load: the clients for DURATION_MS beside the live subscriptions, with Redis
+ * killed for OUTAGE_MS in the middle. Its own requests' figures; creates and runs add up.
+ */
+async function round(r: number) {
+  outcomes.length = 0;
+  const loadAtStart = load();
+  await memory.phase(`round ${r}`);
+  const stop = { done: false };
+  for (let i = 0; i < SUBSCRIBERS; i++) subscriber(stop);
+  started = Date.now();
+  const outage = (async () => {
+    await new Promise((res) => setTimeout(res, OUTAGE_AT_MS));
+    await redis.kill();
+    const killedAt = Date.now() - started;
+    await new Promise((res) => setTimeout(res, OUTAGE_MS));
+    await redis.start();
+    return {
+      killed_at_s: +(killedAt / 1000).toFixed(1),
+      restarted_at_s: +((Date.now() - started) / 1000).toFixed(1),
+    };
+  })();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let n = 0; Date.now() - started < DURATION_MS; n++) await choose()(`${r}-${c}`, n);
+    }),
+  );
+  const outageTimes = await outage;
+  stop.done = true;
+  for (const s of subs.splice(0)) s.destroy();
+
+  const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+  const pct = (p: number) =>
+    +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
+  const byKind: Record<string, number> = {};
+  for (const o of outcomes) byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
+  /** Seconds (since the start) at which requests ended in a timeout or a network error. */
+  const troubleAt: Record<string, Record<number, number>> = {};
+  for (const o of outcomes.filter((x) => x.kind === 'timeout' || x.kind === 'network')) {
+    const at = (troubleAt[o.kind] ??= {});
+    at[o.at] = (at[o.at] ?? 0) + 1;
+  }
   return {
-    killed_at_s: +(killedAt / 1000).toFixed(1),
-    restarted_at_s: +((Date.now() - started) / 1000).toFixed(1),
+    round: r,
+    load_average: { start: loadAtStart, end: load() },
+    outage: outageTimes,
+    requests: outcomes.length,
+    requests_per_s: Math.round(outcomes.length / (DURATION_MS / 1000)),
+    outcomes: byKind,
+    timeouts_and_network_errors_at_s: troubleAt,
+    latency_ms: { p50: pct(50), p99: pct(99), max: +times.at(-1)!.toFixed(1) },
+    server_rss_mb_at_end: Math.round(rssKb(app.child.pid!) / 1024),
   };
-})();
-await Promise.all(
-  Array.from({ length: CLIENTS }, async (_, c) => {
-    for (let n = 0; Date.now() - started < DURATION_MS; n++) await choose()(c, n);
-  }),
-);
-const outageTimes = await outage;
-stop.done = true;
-for (const s of subs) s.destroy();
-clearInterval(sampler);
-const rssEnd = rssKb(app.child.pid!);
+}
+
+const rounds = [];
+if (SNAPSHOTS) await memory.afterFullGc('seeded');
+for (let r = 1; r <= ROUNDS; r++) {
+  rounds.push(await round(r));
+  if (SNAPSHOTS) await memory.afterFullGc(`after round ${r}`);
+}
+const rssEnd = Math.round(rssKb(app.child.pid!) / 1024);
 
 // Ghost writes: creates a client saw fail whose job exists now.
 const existing = new Set<string>();
@@ -256,6 +310,13 @@ while ((runs.running ?? 0) + (runs.queued ?? 0) > 0 && Date.now() - settleStarte
 }
 const settleSeconds = +((Date.now() - settleStarted) / 1000).toFixed(1);
 
+// Idle: no load, Redis up, every run ended; a heap that only warmed up stays or shrinks.
+await memory.phase('idle');
+await new Promise((res) => setTimeout(res, IDLE_MS));
+await memory.phase('idle end');
+if (SNAPSHOTS) await memory.afterFullGc('after idle');
+memory.stop();
+
 // 1,000 open subscriptions: Redis clients before, during and after.
 const redisClients = async () =>
   String(await client.client('LIST'))
@@ -286,35 +347,17 @@ for (const r of thousand) r.destroy();
 await new Promise((r) => setTimeout(r, 2000));
 const subsAfter = await redisClients();
 
-const times = outcomes.map((o) => o.ms).sort((a, b) => a - b);
-const pct = (p: number) =>
-  +times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!.toFixed(1);
-const byKind: Record<string, number> = {};
-for (const o of outcomes) byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
-/** Seconds (since the start) at which requests ended in a timeout or a network error. */
-const troubleAt: Record<string, Record<number, number>> = {};
-for (const o of outcomes.filter((x) => x.kind === 'timeout' || x.kind === 'network')) {
-  const at = (troubleAt[o.kind] ??= {});
-  at[o.at] = (at[o.at] ?? 0) + 1;
-}
 const result = {
   machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown'}`,
   load_average_before: loadBefore,
   load_average_after: load(),
   clients: CLIENTS,
   duration_s: DURATION_MS / 1000,
-  outage: outageTimes,
-  requests: outcomes.length,
-  requests_per_s: Math.round(outcomes.length / (DURATION_MS / 1000)),
-  outcomes: byKind,
-  timeouts_and_network_errors_at_s: troubleAt,
-  latency_ms: { p50: pct(50), p99: pct(99), max: +times.at(-1)!.toFixed(1) },
   client_timeout_ms: TIMEOUT_MS,
-  server_rss_mb: {
-    start: Math.round(rssStart / 1024),
-    peak: Math.round(peakRss / 1024),
-    end: Math.round(rssEnd / 1024),
-  },
+  rounds,
+  server_rss_mb: { start: rssStart, peak: memory.peakMb, end_of_load: rssEnd },
+  server_memory: memory.series(),
+  ...(SNAPSHOTS && { server_heap_after_full_gc_mb: memory.retained }),
   creates: {
     tried: createdNames.size,
     failed: failedCreates,
