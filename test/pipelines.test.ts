@@ -3,46 +3,16 @@
  * upstream run across three instances and a kill -9, fan-in with wait "all", the `when`
  * variants over failed, partial and completed upstream runs, and stop/start of either side.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Run } from '../src/domain/job-definition';
-import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
-import { startApp, type AppProcess } from './support/app-server';
+import { useAppCluster } from './support/app-cluster';
 import { api, waitFor } from './support/http';
-import { startTestRedis, type TestRedis } from './support/redis-server';
 
-let redis: TestRedis;
-let replay: ReplayServer;
-let client: Redis;
-const apps: AppProcess[] = [];
-
-async function server(env: Record<string, string> = {}) {
-  const app = await startApp({
-    env: {
-      REDIS_URL: redis.url,
-      YAHOO_BASE_URL: replay.url,
-      SCHEDULER_TIMEZONE: 'UTC',
-      PROVIDER_MAX_RPS: '200',
-      PROVIDER_CONCURRENCY: '20',
-      RUN_LOCK_SECONDS: '4',
-      SHUTDOWN_TIMEOUT_SECONDS: '5',
-      ...env,
-    },
-  });
-  apps.push(app);
-  return app;
-}
-
-async function createJob(base: string, body: Record<string, unknown>): Promise<string> {
-  const res = await api<{ job_id: string }>(base, 'POST', '/scheduler/jobs', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.job_id;
-}
-
-async function runs(base: string, jobId: string): Promise<Run[]> {
-  return (await api<{ runs: Run[] }>(base, 'GET', `/scheduler/jobs/${jobId}/runs?limit=1000`)).body
-    .runs;
-}
+const cluster = useAppCluster({
+  replay: { synthetic: true, latencyMs: 5, unknownSymbols: ['NOPE'] },
+});
+const { createJob, runs } = cluster;
+const server = (env?: Record<string, string>) => cluster.start('server', env);
 
 const finished = (r: Run) =>
   r.finished_at !== null && ['completed', 'partial', 'failed'].includes(r.status);
@@ -55,7 +25,7 @@ async function settled(base: string, jobIds: string[]): Promise<void> {
   await waitFor(
     'the pipelines to settle',
     async () => {
-      if ((await client.xlen('scheduler:upstream_triggers')) > 0) return false;
+      if ((await cluster.client.xlen('scheduler:upstream_triggers')) > 0) return false;
       const status = await api<{ queued_runs: number; running_jobs: number }>(
         base,
         'GET',
@@ -82,30 +52,12 @@ function expectOneEach(upstream: Run[], downstream: Run[]) {
   expect([...named].sort()).toEqual(upstream.map((r) => r.run_id).sort());
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  replay = await startReplayServer({ synthetic: true, latencyMs: 5, unknownSymbols: ['NOPE'] });
-  client = new Redis(redis.url);
-});
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.kill()));
-  await client.flushall();
-  replay.reset();
-});
-
-afterAll(async () => {
-  client?.disconnect();
-  await replay?.close();
-  await redis?.stop();
-});
-
 describe('after schedules, real processes', () => {
   it('a 2-second chain on three instances, one killed mid-run: one downstream run per upstream run', async () => {
     const [web] = await Promise.all([server(), server(), server()]);
     // The upstream run takes a while: its unknown symbol has no series to serve it from, so
     // every run asks the provider, which answers it slowly (a partial run).
-    replay.setFaults('NOPE', { latencyMs: 1200 });
+    cluster.replay.setFaults('NOPE', { latencyMs: 1200 });
     const up = await createJob(web!.url, {
       name: 'Fetch every 2 s',
       stock_ids: ['UPX', 'NOPE'],
@@ -122,15 +74,17 @@ describe('after schedules, real processes', () => {
     );
     // Kill -9 the instance running an upstream run (its log says it started it).
     const { victim, killedRun } = await waitFor('an upstream run in progress', async () => {
-      const runId = await client.get(`scheduler:job_lock:${up}`);
+      const runId = await cluster.client.get(`scheduler:job_lock:${up}`);
       const holder = runId
-        ? apps.find((a) => a.logs.some((l) => l.includes('Run started') && l.includes(runId)))
+        ? cluster.apps.find((a) =>
+            a.logs.some((l) => l.includes('Run started') && l.includes(runId)),
+          )
         : undefined;
       return holder && { victim: holder, killedRun: runId };
     });
     const killedAt = Date.now();
     await victim.kill();
-    const base = apps.find((a) => a !== victim)!.url;
+    const base = cluster.apps.find((a) => a !== victim)!.url;
     await waitFor(
       'more upstream runs after the kill',
       async () =>

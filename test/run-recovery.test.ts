@@ -4,57 +4,30 @@
  * other worker was busy is ended by the recovery step, once, with the reason; a live instance
  * stays in the status while Redis is full; a run-now that could not be queued leaves no record.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Job, Run } from '../src/domain/job-definition';
-import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
-import { startApp, type AppProcess } from './support/app-server';
+import { useAppCluster } from './support/app-cluster';
 import { api, waitFor } from './support/http';
-import { startTestRedis, type TestRedis } from './support/redis-server';
 import { testServices } from './support/services';
 
-let redis: TestRedis;
-let replay: ReplayServer;
-let client: Redis;
-const apps: AppProcess[] = [];
-
-const baseEnv = () => ({
-  REDIS_URL: redis.url,
-  YAHOO_BASE_URL: replay.url,
-  SCHEDULER_TIMEZONE: 'UTC',
-  PROVIDER_MAX_RPS: '200',
-  PROVIDER_CONCURRENCY: '20',
-  PROVIDER_TIMEOUT_MS: '600000',
-  RUN_LOCK_SECONDS: '4',
-  RUN_ATTEMPTS: '1',
-  SHUTDOWN_TIMEOUT_SECONDS: '1',
+const cluster = useAppCluster({
+  appendonly: true,
+  env: {
+    PROVIDER_TIMEOUT_MS: '600000',
+    RUN_ATTEMPTS: '1',
+    SHUTDOWN_TIMEOUT_SECONDS: '1',
+  },
 });
+const { start, runOf } = cluster;
 
-async function start(entry: 'server' | 'worker', env: Record<string, string> = {}) {
-  const app = await startApp({ entry, env: { ...baseEnv(), ...env } });
-  apps.push(app);
-  return app;
-}
-
-async function createJob(base: string, name: string, stockIds: string[]): Promise<string> {
-  const res = await api<{ job_id: string }>(base, 'POST', '/scheduler/jobs', {
-    name,
-    stock_ids: stockIds,
-    schedule_time: '03:00',
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.job_id;
+function createJob(base: string, name: string, stockIds: string[]): Promise<string> {
+  return cluster.createJob(base, { name, stock_ids: stockIds, schedule_time: '03:00' });
 }
 
 async function runNow(base: string, jobId: string): Promise<string> {
   const res = await api<{ run_id: string }>(base, 'POST', `/scheduler/jobs/${jobId}/run`);
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.run_id;
-}
-
-async function runOf(runId: string): Promise<Run | null> {
-  const raw = await client.get(`scheduler:run:${runId}`);
-  return raw ? (JSON.parse(raw) as Run) : null;
 }
 
 const running = (runId: string) =>
@@ -75,43 +48,28 @@ async function jobOf(base: string, jobId: string): Promise<Job> {
   return (await api<Job>(base, 'GET', `/scheduler/jobs/${jobId}`)).body;
 }
 
-beforeAll(async () => {
-  redis = await startTestRedis({ appendonly: true });
-  replay = await startReplayServer({ synthetic: true, latencyMs: 5 });
-  client = new Redis(redis.url);
-  client.on('error', () => undefined);
-});
-
+// Before the cluster's own clean-up (hooks after a test run last registered first).
 afterEach(async () => {
-  await client.config('SET', 'maxmemory', '0');
-  await Promise.all(apps.splice(0).map((a) => a.kill()));
-  await client.flushall();
-  replay.reset();
-});
-
-afterAll(async () => {
-  client?.disconnect();
-  await replay?.close();
-  await redis?.stop();
+  await cluster.client.config('SET', 'maxmemory', '0');
 });
 
 /** Redis full: every write that may grow memory is refused (OOM) until maxmemory is 0 again. */
 async function fillRedis(): Promise<void> {
-  await client.config('SET', 'maxmemory', '1');
+  await cluster.client.config('SET', 'maxmemory', '1');
 }
 
 describe('Redis full at the end of a run', () => {
   it('the final record is retried until memory is freed: the run ends, the job follows', async () => {
     const app = await start('server');
-    replay.setFaults('SLOWA', { latencyMs: 3000 });
-    replay.setFaults('SLOWB', { latencyMs: 3000 });
+    cluster.replay.setFaults('SLOWA', { latencyMs: 3000 });
+    cluster.replay.setFaults('SLOWB', { latencyMs: 3000 });
     const jobId = await createJob(app.url, 'fills up', ['SLOWA', 'SLOWB']);
     const runId = await runNow(app.url, jobId);
     await running(runId);
     await fillRedis();
     await app.waitForLog(/Could not record the run's end; retrying/, 30_000);
     expect((await runOf(runId))?.status).toBe('running');
-    await client.config('SET', 'maxmemory', '0');
+    await cluster.client.config('SET', 'maxmemory', '0');
     const run = await finished(runId, 30_000);
     expect(run.status).toBe('failed');
     // The first attempt's own end, not a second execution after memory came back.
@@ -123,7 +81,7 @@ describe('Redis full at the end of a run', () => {
       return job.status === 'failed' && job.last_run_status === 'failed';
     });
     await waitFor('the running runs to be empty', async () => {
-      return (await client.hlen('scheduler:running_runs')) === 0;
+      return (await cluster.client.hlen('scheduler:running_runs')) === 0;
     });
   }, 90_000);
 });
@@ -132,14 +90,14 @@ describe('an instance killed mid-run', () => {
   it('while every other worker is busy: the recovery step ends its run once, failed, with why', async () => {
     const server = await start('server', { MAX_CONCURRENT_RUNS: '1' });
     const other = await start('worker', { MAX_CONCURRENT_RUNS: '1' });
-    replay.setFaults('BLOCK', { latencyMs: 120_000 });
+    cluster.replay.setFaults('BLOCK', { latencyMs: 120_000 });
     const blockers = [
       await createJob(server.url, 'blocker 1', ['BLOCK']),
       await createJob(server.url, 'blocker 2', ['BLOCK']),
     ];
     for (const id of blockers) await running(await runNow(server.url, id));
     const victim = await start('worker', { MAX_CONCURRENT_RUNS: '1' });
-    replay.setFaults('VICTIM', { latencyMs: 120_000 });
+    cluster.replay.setFaults('VICTIM', { latencyMs: 120_000 });
     const jobId = await createJob(server.url, 'victim', ['VICTIM']);
     const runId = await runNow(server.url, jobId);
     await running(runId);
@@ -160,7 +118,7 @@ describe('an instance killed mid-run', () => {
       l.includes('Ended a run its instance left running'),
     );
     expect(ended).toHaveLength(1);
-    const events = (await client.xrange('scheduler:events', '-', '+'))
+    const events = (await cluster.client.xrange('scheduler:events', '-', '+'))
       .map(([, fields]) => JSON.parse(fields[1]!) as { action: string; run?: Run })
       .filter((e) => e.run?.run_id === runId && e.action === 'finished');
     expect(events).toHaveLength(1);
@@ -196,7 +154,7 @@ describe('a run-now whose queueing fails', () => {
   it('leaves no record behind, rather than one `queued` for ever', async () => {
     // A Redis user that may write every key but the queue's (BullMQ's, under scheduler:bull:):
     // its queueing is refused (NOPERM), its record could be written.
-    await client.call(
+    await cluster.client.call(
       'ACL',
       'SETUSER',
       'noqueue',
@@ -208,7 +166,7 @@ describe('a run-now whose queueing fails', () => {
       'allchannels',
       '+@all',
     );
-    const services = testServices(`redis://noqueue:secret@127.0.0.1:${redis.port}`);
+    const services = testServices(`redis://noqueue:secret@127.0.0.1:${cluster.redis.port}`);
     try {
       const job = await services.registry.create({
         name: 'unqueued',
@@ -217,7 +175,7 @@ describe('a run-now whose queueing fails', () => {
       });
       await expect(services.scheduler.runNow(job.job_id)).rejects.toThrow();
       expect(await services.runs.list(job.job_id)).toEqual([]);
-      expect(await client.keys('scheduler:run:*')).toEqual([]);
+      expect(await cluster.client.keys('scheduler:run:*')).toEqual([]);
     } finally {
       await services.close();
     }

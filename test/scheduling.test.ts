@@ -2,70 +2,15 @@
  * The scheduling engine with real processes on one real Redis: exactly once across instances,
  * a killed instance, a restarted Redis, live changes, overlap and misfire.
  */
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, Run } from '../src/domain/job-definition';
-import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
-import { startApp, type AppProcess } from './support/app-server';
+import { useAppCluster } from './support/app-cluster';
 import { api, sleep, waitFor } from './support/http';
-import { startTestRedis, type TestRedis } from './support/redis-server';
 
-let redis: TestRedis;
-let replay: ReplayServer;
-let client: Redis;
-const apps: AppProcess[] = [];
-
-const baseEnv = () => ({
-  REDIS_URL: redis.url,
-  YAHOO_BASE_URL: replay.url,
-  SCHEDULER_TIMEZONE: 'UTC',
-  PROVIDER_MAX_RPS: '200',
-  PROVIDER_CONCURRENCY: '20',
-  RUN_LOCK_SECONDS: '4',
-  SHUTDOWN_TIMEOUT_SECONDS: '5',
-});
-
-async function server(env: Record<string, string> = {}) {
-  const app = await startApp({ env: { ...baseEnv(), ...env } });
-  apps.push(app);
-  return app;
-}
-async function worker(env: Record<string, string> = {}) {
-  const app = await startApp({ entry: 'worker', env: { ...baseEnv(), ...env } });
-  apps.push(app);
-  return app;
-}
-
-async function createJob(base: string, body: Record<string, unknown>): Promise<string> {
-  const res = await api<{ job_id: string }>(base, 'POST', '/scheduler/jobs', body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.job_id;
-}
-
-async function runs(base: string, jobId: string): Promise<Run[]> {
-  return (await api<{ runs: Run[] }>(base, 'GET', `/scheduler/jobs/${jobId}/runs?limit=1000`)).body
-    .runs;
-}
-
-beforeAll(async () => {
-  redis = await startTestRedis({ appendonly: true });
-  replay = await startReplayServer({ synthetic: true, latencyMs: 5 });
-  client = new Redis(redis.url);
-  // The Redis restart test takes the server away on purpose.
-  client.on('error', () => undefined);
-});
-
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((a) => a.kill()));
-  await client.flushall();
-  replay.reset();
-});
-
-afterAll(async () => {
-  client?.disconnect();
-  await replay?.close();
-  await redis?.stop();
-});
+const cluster = useAppCluster({ appendonly: true });
+const { createJob, runs } = cluster;
+const server = (env?: Record<string, string>) => cluster.start('server', env);
+const worker = (env?: Record<string, string>) => cluster.start('worker', env);
 
 describe('exactly once', () => {
   it('three instances, 2-second crons, 30+ fire times each: one run per fire time, none missed', async () => {
@@ -104,7 +49,9 @@ describe('exactly once', () => {
     }
     // Every instance did some of the work.
     const byPid = new Set(
-      apps.flatMap((a) => (a.logs.some((l) => l.includes('Run finished')) ? [a.child.pid] : [])),
+      cluster.apps.flatMap((a) =>
+        a.logs.some((l) => l.includes('Run finished')) ? [a.child.pid] : [],
+      ),
     );
     expect(byPid.size).toBeGreaterThanOrEqual(2);
   }, 120_000);
@@ -115,7 +62,7 @@ describe('faults', () => {
     const web = await server({ SCHEDULER_ENABLED: 'false' });
     const a = await worker();
     const b = await worker();
-    replay.setFaults('SLOW', [{ latencyMs: 6000 }, { latencyMs: 3000 }]);
+    cluster.replay.setFaults('SLOW', [{ latencyMs: 6000 }, { latencyMs: 3000 }]);
     const id = await createJob(web.url, {
       name: 'slow',
       stock_ids: ['SLOW', 'FAST'],
@@ -159,9 +106,9 @@ describe('faults', () => {
       schedule: { kind: 'cron', expression: '* * * * * *' },
     });
     await waitFor('a first run', async () => (await runs(web.url, id)).length > 0);
-    await redis.kill();
+    await cluster.redis.kill();
     await sleep(2000);
-    await redis.start();
+    await cluster.redis.start();
     const restartedAt = Date.now();
     await waitFor(
       'runs after the restart',
@@ -177,7 +124,7 @@ describe('faults', () => {
     );
     const job = (await api<Job>(web.url, 'GET', `/scheduler/jobs/${id}`)).body;
     expect(job.name).toBe('through a restart');
-    expect(JSON.parse((await client.get('scheduler:job_index')) ?? '[]')).toEqual([id]);
+    expect(JSON.parse((await cluster.client.get('scheduler:job_index')) ?? '[]')).toEqual([id]);
   }, 60_000);
 });
 
@@ -185,7 +132,7 @@ describe('graceful shutdown', () => {
   it('SIGTERM: dispatching stops, a run past SHUTDOWN_TIMEOUT_SECONDS goes back to the queue and finishes elsewhere', async () => {
     const web = await server({ SCHEDULER_ENABLED: 'false' });
     const leaving = await worker({ SHUTDOWN_TIMEOUT_SECONDS: '1' });
-    replay.setFaults('LONG', [{ latencyMs: 5000 }]);
+    cluster.replay.setFaults('LONG', [{ latencyMs: 5000 }]);
     const id = await createJob(web.url, {
       name: 'long',
       stock_ids: ['LONG', 'SHORT'],
@@ -261,18 +208,18 @@ describe('live changes take effect within a second', () => {
     await sleep(1500);
     await api(web.url, 'DELETE', `/scheduler/jobs/${id}`);
     await sleep(1500);
-    const left = (await client.keys('scheduler:*')).filter(
+    const left = (await cluster.client.keys('scheduler:*')).filter(
       (k) => k.includes(id) && !k.startsWith('scheduler:bull'),
     );
     expect(left).toEqual([]);
-    expect(await client.zscore('scheduler:due', id)).toBeNull();
+    expect(await cluster.client.zscore('scheduler:due', id)).toBeNull();
   }, 60_000);
 });
 
 describe('policies', () => {
   it('a run still going when the next fire comes is not started twice: that fire is skipped', async () => {
     const web = await server();
-    replay.setFaults('SLOWER', [{ latencyMs: 3500 }]);
+    cluster.replay.setFaults('SLOWER', [{ latencyMs: 3500 }]);
     const id = await createJob(web.url, {
       name: 'overlap',
       stock_ids: ['SLOWER'],
@@ -307,7 +254,7 @@ describe('policies', () => {
     });
     await waitFor('a first run', async () => (await runs(web.url, id)).length > 0);
     await app.stop();
-    apps.splice(apps.indexOf(app), 1);
+    cluster.apps.splice(cluster.apps.indexOf(app), 1);
     const downAt = Date.now();
     const before = (await runs(web.url, id)).length;
     await sleep(6500);

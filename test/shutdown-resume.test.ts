@@ -4,53 +4,19 @@
  * `started_at` and say when they resumed, and no log of either process warns of
  * MaxListenersExceeded, with several 40-symbol runs going at once.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Run } from '../src/domain/job-definition';
-import { startReplayServer, type ReplayServer } from '../src/replay/replay-server';
-import { startApp, type AppProcess } from './support/app-server';
+import { describe, expect, it } from 'vitest';
+import { useAppCluster } from './support/app-cluster';
 import { api, waitFor } from './support/http';
-import { startTestRedis, type TestRedis } from './support/redis-server';
 
-let redis: TestRedis;
-let replay: ReplayServer;
-let client: Redis;
-const apps: AppProcess[] = [];
-
-const env = () => ({
-  REDIS_URL: redis.url,
-  YAHOO_BASE_URL: replay.url,
-  SCHEDULER_TIMEZONE: 'UTC',
-  PROVIDER_MAX_RPS: '500',
-  PROVIDER_CONCURRENCY: '20',
-  RUN_LOCK_SECONDS: '4',
-  MAX_CONCURRENT_RUNS: '3',
-  SHUTDOWN_TIMEOUT_SECONDS: '1',
+const cluster = useAppCluster({
+  appendonly: true,
+  env: {
+    PROVIDER_MAX_RPS: '500',
+    MAX_CONCURRENT_RUNS: '3',
+    SHUTDOWN_TIMEOUT_SECONDS: '1',
+  },
 });
-
-async function start(entry: 'server' | 'worker', extra: Record<string, string> = {}) {
-  const app = await startApp({ entry, env: { ...env(), ...extra } });
-  apps.push(app);
-  return app;
-}
-
-const runOf = async (runId: string) => {
-  const raw = await client.get(`scheduler:run:${runId}`);
-  return raw ? (JSON.parse(raw) as Run) : null;
-};
-
-beforeAll(async () => {
-  redis = await startTestRedis({ appendonly: true });
-  replay = await startReplayServer({ synthetic: true, latencyMs: 5 });
-  client = new Redis(redis.url);
-});
-
-afterAll(async () => {
-  await Promise.all(apps.map((a) => a.kill()));
-  client?.disconnect();
-  await replay?.close();
-  await redis?.stop();
-});
+const { start, runOf } = cluster;
 
 describe('SIGTERM hand-back and resume', () => {
   it('a resumed run keeps its first started_at, says when it resumed, and no MaxListeners warning', async () => {
@@ -63,7 +29,7 @@ describe('SIGTERM hand-back and resume', () => {
     ];
     const runIds: string[] = [];
     for (let j = 0; j < 3; j++) {
-      replay.setFaults(`SLOW${j}`, [{ latencyMs: 8000 }]);
+      cluster.replay.setFaults(`SLOW${j}`, [{ latencyMs: 8000 }]);
       const created = await api<{ job_id: string }>(web.url, 'POST', '/scheduler/jobs', {
         name: `forty ${j}`,
         stock_ids: symbols(j),
