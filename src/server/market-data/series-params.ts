@@ -3,6 +3,7 @@
  * a 400 naming its field.
  */
 import { z } from 'zod';
+import { count } from '~/domain/count';
 import { indicatorNamesParam } from '~/domain/indicators';
 import { dateStringSchema, symbolSchema } from '~/domain/job-definition';
 
@@ -84,17 +85,8 @@ export type ExportInput = z.infer<typeof exportInput>;
 export const symbolsInput = z
   .object({
     q: z.string().max(100, { error: 'must be at most 100 characters' }).optional(),
-    limit: z.coerce
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(1, { error: 'must be at least 1' })
-      .max(10_000, { error: 'must be at most 10000' })
-      .optional(),
-    offset: z.coerce
-      .number({ error: 'must be a number' })
-      .int({ error: 'must be a whole number' })
-      .min(0, { error: 'must be at least 0' })
-      .optional(),
+    limit: count(1, 10_000).optional(),
+    offset: count(0, Number.MAX_SAFE_INTEGER).optional(),
     stale: z
       .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
       .transform((v) => v === true || v === 'true')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count } from '~/domain/count';
 import { doorOf } from '../../door/door';
 import { adminProcedure, router } from '../trpc';
 
@@ -28,12 +29,7 @@ export const auditRouter = router({
     .input(
       z
         .object({
-          limit: z.coerce
-            .number({ error: 'must be a number' })
-            .int({ error: 'must be a whole number' })
-            .min(1, { error: 'must be at least 1' })
-            .max(1000, { error: 'must be at most 1000' })
-            .optional(),
+          limit: count(1, 1000).optional(),
         })
         .optional(),
     )

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
+import { count } from '~/domain/count';
 import {
   channelCreateSchema,
   channelIdSchema,
@@ -146,12 +147,7 @@ export const deliveriesRouter = router({
       z
         .object({
           channel_id: channelIdSchema.optional(),
-          limit: z.coerce
-            .number({ error: 'must be a number' })
-            .int({ error: 'must be a whole number' })
-            .min(1, { error: 'must be at least 1' })
-            .max(1000, { error: 'must be at most 1000' })
-            .optional(),
+          limit: count(1, 1000).optional(),
         })
         .optional(),
     )

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { count } from '~/domain/count';
 import {
   jobCreateSchema,
   jobIdSchema,
@@ -36,14 +37,6 @@ const updateInput = z
 /** A page of a list over tRPC: `limit` defaults to PAGE_DEFAULT and may not pass PAGE_MAX. */
 export const PAGE_DEFAULT = 100;
 export const PAGE_MAX = 1000;
-
-/** A whole number from min to max, also given as a query string (REST). */
-export const count = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` });
 
 const listFields = {
   offset: count(0, Number.MAX_SAFE_INTEGER).optional(),

@@ -5,7 +5,7 @@ import { schedulerStatusSchema } from '../../scheduler/scheduler-status';
 import type { Context } from '../context';
 import { router, viewerProcedure } from '../trpc';
 import { countRunsToday } from '~/server/scheduler/runs-today';
-import { count } from './jobs';
+import { count } from '~/domain/count';
 
 /** The jobs a dashboard answer lists at most (its counts cover all of them). */
 export const DASHBOARD_JOBS_MAX = 10_000;
