@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import { addGuidedPane, createCandleChart, cssVar } from '~/components/ui/chart-theme';
+import { useLazyChart } from '~/components/ui/use-lazy-chart';
 import type * as LightweightCharts from 'lightweight-charts';
 import type { IChartApi, ISeriesApi } from 'lightweight-charts';
 import type { SeriesBars } from '~/trpc/shapes';
@@ -57,54 +58,44 @@ export function SeriesChart({
   const [drawn, setDrawn] = useState('');
   const [rsiDrawn, setRsiDrawn] = useState(0);
   const rangeRef = useRef(range);
-  const [failed, setFailed] = useState<string | null>(null);
   const first = data.bars[0]?.date ?? data.start;
   const last = data.bars.at(-1)?.date ?? data.end;
 
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    let disposed = false;
-    let cleanup = () => {};
-    void import('lightweight-charts')
-      .then((lib) => {
-        if (disposed) return;
-        const { chart, candles, remove } = createCandleChart(lib, element, data.bars);
-        const markers = [
-          ...data.splits.map((s) => ({
-            time: s.date,
-            position: 'aboveBar' as const,
-            shape: 'arrowDown' as const,
-            color: cssVar('--accent', '#2557d6'),
-            text: `Split ${s.numerator}:${s.denominator}`,
-          })),
-          ...data.dividends.map((d) => ({
-            time: d.date,
-            position: 'belowBar' as const,
-            shape: 'circle' as const,
-            color: cssVar('--muted', '#5b6470'),
-            text: `Div ${d.amount}`,
-          })),
-        ].sort((a, b) => a.time.localeCompare(b.time));
-        lib.createSeriesMarkers(candles, markers);
-        chartRef.current = chart;
-        libRef.current = lib;
-        linesRef.current = [];
-        showRange(chart, first, last, rangeRef.current);
-        setChartVersion((v) => v + 1);
+  const failed = useLazyChart(
+    container,
+    (lib, element) => {
+      const { chart, candles, remove } = createCandleChart(lib, element, data.bars);
+      const markers = [
+        ...data.splits.map((s) => ({
+          time: s.date,
+          position: 'aboveBar' as const,
+          shape: 'arrowDown' as const,
+          color: cssVar('--accent', '#2557d6'),
+          text: `Split ${s.numerator}:${s.denominator}`,
+        })),
+        ...data.dividends.map((d) => ({
+          time: d.date,
+          position: 'belowBar' as const,
+          shape: 'circle' as const,
+          color: cssVar('--muted', '#5b6470'),
+          text: `Div ${d.amount}`,
+        })),
+      ].sort((a, b) => a.time.localeCompare(b.time));
+      lib.createSeriesMarkers(candles, markers);
+      chartRef.current = chart;
+      libRef.current = lib;
+      linesRef.current = [];
+      showRange(chart, first, last, rangeRef.current);
+      setChartVersion((v) => v + 1);
 
-        cleanup = () => {
-          chartRef.current = null;
-          linesRef.current = [];
-          remove();
-        };
-      })
-      .catch((error: unknown) => setFailed((error as Error).message));
-    return () => {
-      disposed = true;
-      cleanup();
-    };
-  }, [data, first, last]);
+      return () => {
+        chartRef.current = null;
+        linesRef.current = [];
+        remove();
+      };
+    },
+    [data, first, last],
+  );
 
   useEffect(() => {
     rangeRef.current = range;

@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { createCandleChart } from '~/components/ui/chart-theme';
+import { useLazyChart } from '~/components/ui/use-lazy-chart';
 import type { StockRecord } from '~/trpc/shapes';
 
 /**
@@ -10,46 +11,34 @@ import type { StockRecord } from '~/trpc/shapes';
  */
 export function PriceChart({ record }: { record: StockRecord }) {
   const container = useRef<HTMLDivElement>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    let disposed = false;
-    let cleanup = () => {};
-    void import('lightweight-charts')
-      .then((lib) => {
-        if (disposed) return;
-        const bars = record.bars.filter(
-          (b) => b.open !== null && b.high !== null && b.low !== null && b.close !== null,
-        );
-        const { chart, up, down, remove } = createCandleChart(lib, element, bars);
-        const volume = chart.addSeries(lib.HistogramSeries, {
-          priceScaleId: 'volume',
-          priceFormat: { type: 'volume' },
-          lastValueVisible: false,
-          priceLineVisible: false,
-        });
-        chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
-        volume.setData(
-          bars
-            .filter((b) => b.volume !== null)
-            .map((b) => ({
-              time: b.date,
-              value: b.volume!,
-              color: `${b.close! >= b.open! ? up : down}66`,
-            })),
-        );
-        chart.timeScale().fitContent();
-
-        cleanup = remove;
-      })
-      .catch((error: unknown) => setFailed((error as Error).message));
-    return () => {
-      disposed = true;
-      cleanup();
-    };
-  }, [record]);
+  const failed = useLazyChart(
+    container,
+    (lib, element) => {
+      const bars = record.bars.filter(
+        (b) => b.open !== null && b.high !== null && b.low !== null && b.close !== null,
+      );
+      const { chart, up, down, remove } = createCandleChart(lib, element, bars);
+      const volume = chart.addSeries(lib.HistogramSeries, {
+        priceScaleId: 'volume',
+        priceFormat: { type: 'volume' },
+        lastValueVisible: false,
+        priceLineVisible: false,
+      });
+      chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+      volume.setData(
+        bars
+          .filter((b) => b.volume !== null)
+          .map((b) => ({
+            time: b.date,
+            value: b.volume!,
+            color: `${b.close! >= b.open! ? up : down}66`,
+          })),
+      );
+      chart.timeScale().fitContent();
+      return remove;
+    },
+    [record],
+  );
 
   const first = record.bars[0]?.date ?? record.start;
   const last = record.bars.at(-1)?.date ?? record.end;
