@@ -16,3 +16,21 @@ test('the jobs page lists jobs created over REST', async ({ page, request }) => 
 
   await request.delete(`/scheduler/jobs/${job_id}`);
 });
+
+test('the header keeps its layout on a page opened directly, not only on the overview', async ({
+  page,
+  request,
+}) => {
+  const res = await request.post('/scheduler/jobs', {
+    data: { name: `E2E header ${Date.now()}`, stock_ids: ['AAPL'], schedule_time: '17:00' },
+  });
+  const { job_id } = (await res.json()) as { job_id: string };
+  await page.goto(`/jobs/${job_id}`);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Jobs' })).toBeVisible();
+  // Its links stand apart (a flex row with a gap), not run together as "JobsNotifications".
+  expect(await nav.evaluate((el) => getComputedStyle(el).display)).toBe('flex');
+  expect(await nav.evaluate((el) => getComputedStyle(el).columnGap)).not.toBe('normal');
+
+  await request.delete(`/scheduler/jobs/${job_id}`);
+});
